@@ -1,0 +1,125 @@
+"""The recruitment portal: an application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from portal.config import load_config
+from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    config = load_config(overrides)
+    app = Flask(
+        __name__,
+        instance_path=config["INSTANCE_PATH"],
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from portal.core import cli, errorpages, templating
+
+    errorpages.register(app)
+    templating.register(app)
+    cli.register(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["PORTAL_LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(ROOT / "portal" / "translations"))
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Log in to see that page.")
+    login_manager.login_message_category = "info"
+
+    from portal.accounts import services as accounts
+
+    # Flask-Login keeps a server-side session id in the cookie; see User.get_id.
+    login_manager.user_loader(accounts.load_session)
+
+    # Import the models so that metadata (and Alembic) know every table.
+    import portal.accounts.models
+    import portal.core.models
+    import portal.employers.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.admin_views import bp as staff_admin_bp
+    from portal.accounts.views import bp as accounts_bp
+    from portal.core.views import bp as core_bp
+    from portal.employers.views import bp as employers_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(employers_bp)
+    app.register_blueprint(staff_admin_bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from portal.core.mail import deliver_after_commit
+    from portal.core.security import set_security_headers
+
+    @app.after_request
+    def commit_or_roll_back(response):
+        # One transaction per request: commit what a successful view did;
+        # any error status (a form with errors included) discards it, and
+        # the mail it queued with it.
+        if response.status_code < 400 and not g.get("rollback"):
+            db.session.commit()
+            g.mail_due = True
+        else:
+            db.session.rollback()
+            g.pop("outbox_ids", None)
+        return response
+
+    @app.teardown_request
+    def send_mail_after_commit(exc):
+        if exc is None and g.pop("mail_due", False):
+            deliver_after_commit()
+
+    app.after_request(set_security_headers)
+
+    @app.before_request
+    def keep_session_permanent():
+        session.permanent = True
+        if request.content_length is not None and request.content_length < 0:
+            from flask import abort
+
+            abort(400)

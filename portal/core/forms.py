@@ -1,0 +1,52 @@
+"""The base form: every text field is stripped and refuses control characters."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class NoControlCharacters:
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and _CONTROL.search(field.data):
+            raise ValidationError(_l("Remove the invisible control characters from the text."))
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField | TextAreaField):
+                filters = list(unbound_field.kwargs.get("filters", ()))
+                if _strip not in filters:
+                    filters.insert(0, _strip)
+                unbound_field.kwargs["filters"] = filters
+                validators = list(unbound_field.kwargs.get("validators") or ())
+                validators.append(NoControlCharacters())
+                unbound_field.kwargs["validators"] = validators
+            return unbound_field.bind(form=form, **options)
+
+    def add_error(self, field_name: str | None, message: str) -> None:
+        """Attach a service's error to a field, or to the form as a whole."""
+        field = self._fields.get(field_name) if field_name else None
+        if field is None:
+            self.form_errors.append(message)
+        else:
+            field.errors = [*field.errors, message]
+
+    @property
+    def all_errors(self) -> list[tuple[str | None, str]]:
+        """(field id or None, message) for the error summary, in field order."""
+        found = [(None, str(m)) for m in self.form_errors]
+        for field in self:
+            found.extend((field.id, str(m)) for m in field.errors)
+        return found

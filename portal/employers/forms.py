@@ -1,0 +1,148 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.accounts.forms import LANGUAGE_CHOICES, email_field, name_field, \
+    new_password_field, repeat_password_field
+from portal.core.forms import BaseForm
+from portal.core.idempotency import SubmissionKeyField
+from portal.employers import orgnumber
+from portal.employers.enums import Country, OrgRole, Sector, SizeBand
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ValidOrgNumber:
+    def __call__(self, form, field):
+        try:
+            orgnumber.parse(form.country.data, field.data or "")
+        except orgnumber.InvalidNumber as exc:
+            if form.country.data == "DK":
+                raise ValidationError(_l("A CVR number has 8 digits, e.g. 13585628. "
+                                         "Check that it is typed correctly.")) from exc
+            raise ValidationError(_l("An organisation number has 10 digits, e.g. 556036-0793 "
+                                     "(a sole trader uses their personal identity "
+                                     "number). Check that it is typed correctly.")) from exc
+
+
+def _text(label, max_len, required=None, **kw):
+    validators = [InputRequired(required)] if required else [Optional()]
+    validators.append(Length(max=max_len, message=_l("Use at most %(max)d characters.")))
+    return StringField(label, validators=validators, **kw)
+
+
+class ProfileFields(BaseForm):
+    name = _text(_l("Organisation name"), 160, _l("Enter the organisation's name."),
+                 render_kw={"autocomplete": "organization"})
+    street_address = _text(_l("Street address"), 160,
+                           render_kw={"autocomplete": "street-address"})
+    postal_code = StringField(_l("Postal code"), validators=[
+        Optional(), Regexp(r"^[0-9 ]{4,6}$", message=_l("Enter a postal code, e.g. 435 33."))],
+        render_kw={"autocomplete": "postal-code", "inputmode": "numeric"})
+    city = _text(_l("City"), 80, render_kw={"autocomplete": "address-level2"})
+    municipality = _text(_l("Municipality"), 80, _l("Enter the municipality."))
+    sectors = CheckboxListField(_l("Sectors"), choices=[],
+                                validators=[InputRequired(_l("Choose at least one sector."))],
+                                description=_l("Choose every sector you hire in."))
+    size_band = SelectField(_l("Number of employees"), choices=[],
+                            validators=[InputRequired(_l("Choose the number of employees."))])
+    phone = StringField(_l("Phone"), validators=[
+        Optional(), Length(max=40, message=_l("Use at most %(max)d characters.")),
+        Regexp(r"^[0-9 +()-]{5,40}$", message=_l("Enter a phone number, e.g. 031-724 61 00."))],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    website = URLField(_l("Website"), validators=[
+        Optional(), Length(max=200, message=_l("Use at most %(max)d characters.")),
+        Regexp(r"^https?://[^\s<>\"']+$", message=_l("Enter an address starting with "
+                                                      "https://."))])
+    description = TextAreaField(_l("About the organisation"), validators=[
+        Optional(), Length(max=2000, message=_l("Use at most %(max)d characters."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sectors.choices = Sector.choices()
+        self.size_band.choices = SizeBand.choices()
+
+
+class RegisterForm(ProfileFields):
+    submission_key = SubmissionKeyField()
+    country = SelectField(_l("Country"), choices=[], default="SE")
+    org_number = StringField(_l("Organisation number"), validators=[
+        InputRequired(_l("Enter the organisation number.")), ValidOrgNumber()],
+        description=_l("10 digits, e.g. 556036-0793. Danish organisations: the CVR number."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    full_name = name_field()
+    email = email_field(_l("Your work e-mail address"))
+    password = new_password_field()
+    password_repeat = repeat_password_field()
+    locale = SelectField(_l("Language for mail"), choices=LANGUAGE_CHOICES)
+    accept_terms = BooleanField(_l("I have read how the portal handles personal data"),
+                                validators=[InputRequired(_l("Confirm that you have read "
+                                                             "how personal data is handled."))])
+    join_existing = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = Country.choices()
+        if self.country.data not in {"SE", "DK"}:
+            self.country.data = "SE"
+
+
+class JoinForm(BaseForm):
+    """Ask to join an organisation whose number is already registered."""
+
+    submission_key = SubmissionKeyField()
+    country = HiddenField()
+    org_number = HiddenField()
+    full_name = name_field()
+    email = email_field(_l("Your work e-mail address"))
+    password = new_password_field()
+    password_repeat = repeat_password_field()
+    locale = SelectField(_l("Language for mail"), choices=LANGUAGE_CHOICES)
+
+
+class ProfileForm(ProfileFields):
+    version_id = HiddenField()
+
+    def validate_version_id(self, field):
+        try:
+            int(field.data or "")
+        except ValueError as exc:
+            raise ValidationError(_l("Reload the page and try again.")) from exc
+
+
+class InviteForm(BaseForm):
+    submission_key = SubmissionKeyField()
+    email = email_field(_l("Your colleague's e-mail address"))
+    role = SelectField(_l("Role in the organisation"), choices=[])
+    locale = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = OrgRole.choices()
+
+
+class AcceptInvitationForm(BaseForm):
+    full_name = name_field()
+    password = new_password_field()
+    password_repeat = repeat_password_field()
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+class DecisionForm(BaseForm):
+    decision = SelectField(choices=[("approve", "approve"), ("decline", "decline")],
+                           validators=[InputRequired()])
+
+

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.models import TimestampMixin, TZDateTime
+from portal.employers.enums import Country, MembershipStatus, OrgRole, Sector, SizeBand
+from portal.extensions import db
+
+
+class Organisation(TimestampMixin, db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        UniqueConstraint("country", "org_number", name="uq_organisations_country_number"),
+        CheckConstraint("country IN ('SE', 'DK')", name="country_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), nullable=False, index=True)
+    country: Mapped[str] = mapped_column(String(2), nullable=False, default=Country.SE)
+    # Normalised digits: 10 for an organisationsnummer, 12 (with century) for a
+    # sole trader's personnummer, 8 for a Danish CVR number.
+    org_number: Mapped[str] = mapped_column(String(12), nullable=False)
+    street_address: Mapped[str] = mapped_column(String(160), nullable=False, default="")
+    postal_code: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    city: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    municipality: Mapped[str] = mapped_column(String(80), nullable=False, default="",
+                                              index=True)
+    size_band: Mapped[str] = mapped_column(String(10), nullable=False, default=SizeBand.MICRO)
+    phone: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    website: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    description: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    sector_rows: Mapped[list[OrganisationSector]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", lazy="selectin"
+    )
+    memberships = relationship("Membership", back_populates="organisation",
+                               cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def sectors(self) -> list[Sector]:
+        return sorted((Sector(r.sector) for r in self.sector_rows), key=list(Sector).index)
+
+    @property
+    def country_enum(self) -> Country:
+        return Country(self.country)
+
+    @property
+    def size_band_enum(self) -> SizeBand:
+        return SizeBand(self.size_band)
+
+    @property
+    def display_number(self) -> str:
+        from portal.employers.orgnumber import format_number
+
+        return format_number(self.country, self.org_number)
+
+
+class OrganisationSector(db.Model):
+    __tablename__ = "organisation_sectors"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    sector: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+    organisation: Mapped[Organisation] = relationship(back_populates="sector_rows")
+
+
+class Membership(TimestampMixin, db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "organisation_id", name="uq_memberships_user_org"),
+        Index("ix_memberships_org_status", "organisation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         nullable=False, index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False
+    )
+    role: Mapped[str] = mapped_column(String(10), nullable=False, default=OrgRole.MEMBER)
+    status: Mapped[str] = mapped_column(String(10), nullable=False,
+                                        default=MembershipStatus.ACTIVE)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+
+    user = relationship("User", back_populates="memberships", foreign_keys=[user_id])
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships",
+                                                      lazy="joined")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == OrgRole.ADMIN and self.status == MembershipStatus.ACTIVE
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
+
+
+class Invitation(TimestampMixin, db.Model):
+    """A colleague invited by mail; the link carries a token whose hash is stored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(String(10), nullable=False, default=OrgRole.MEMBER)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(TZDateTime(), nullable=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
