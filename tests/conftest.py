@@ -1,0 +1,134 @@
+"""The harness: app and schema once per session, a rolled-back transaction per test.
+
+Tests run on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set
+(the run creates its own database there and drops it after). Mail goes to a
+real SMTP server (aiosmtpd) on a free port.
+"""
+
+from __future__ import annotations
+
+import contextvars
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from sqlalchemy import event
+
+from portal import create_app
+from portal.extensions import db, limiter
+from tests import factories
+from tests.support import PASSWORD, SMTPSink, fresh_database, submit
+
+
+class BoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks the engine per table; in tests every
+    session must use the one connection that holds the test's transaction."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context and so its own database session,
+    as in production, even while the test holds an app context of its own."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    sink = SMTPSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+def _sqlite_savepoints(engine) -> None:
+    """pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy do it."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture(scope="session")
+def app(database_url, smtp, tmp_path_factory):
+    app = create_app({
+        "PORTAL_ENV": "test",
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp.port,
+        "MAIL_TIMEOUT": 3,
+        "PORTAL_BASE_URL": "http://localhost",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "REGISTER_RATE_LIMIT": "1000 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    })
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+        if db.engine.dialect.name == "sqlite":
+            db.engine.dispose()
+            _sqlite_savepoints(db.engine)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app, smtp):
+    """Run each test inside a transaction that is rolled back at the end."""
+    if "e2e" in request.keywords:
+        yield
+        return
+    ctx = app.app_context()
+    ctx.push()
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    original = db.session
+    db.session = db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint",
+         "class_": BoundSession}
+    )
+    limiter.reset()
+    smtp.clear()
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        transaction.rollback()
+        connection.close()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app):
+    """login_as(user) or login_as("staff"|"admin"|"staff_manager"|"employer") -> client."""
+
+    def _login(who, client=None):
+        user = factories.make_user(role=who) if isinstance(who, str) else who
+        client = client or app.test_client()
+        response = submit(client, "/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        client.user = user
+        return client
+
+    return _login

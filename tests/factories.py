@@ -1,0 +1,82 @@
+"""Factory functions: make_x(**overrides) builds a valid object through the models."""
+
+from __future__ import annotations
+
+import itertools
+
+from stdnum import luhn
+
+from portal.accounts.models import User
+from portal.accounts.passwords import hash_password
+from portal.core.models import utcnow
+from portal.employers.enums import MembershipStatus, OrgRole
+from portal.employers.models import Membership, Organisation, OrganisationSector
+from portal.extensions import db
+from tests.support import PASSWORD
+
+_seq = itertools.count(1)
+
+
+def org_number(seed: int | None = None) -> str:
+    body = f"55{(seed if seed is not None else next(_seq)) % 10_000_000:07d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def make_user(role: str = "employer", **overrides) -> User:
+    if role == "employer":
+        # An employer user belongs to an organisation, as its admin by default.
+        org = overrides.pop("organisation", None) or make_organisation()
+        org_role = overrides.pop("org_role", OrgRole.ADMIN)
+        status = overrides.pop("membership_status", MembershipStatus.ACTIVE)
+    n = next(_seq)
+    values = {
+        "email": f"user{n}@example.se",
+        "full_name": f"Test Person {n}",
+        "password_hash": _password_hash(),
+        "role": role,
+        "email_confirmed_at": utcnow(),
+        "locale": "sv",
+    }
+    values.update(overrides)
+    user = User(**values)
+    db.session.add(user)
+    db.session.flush()
+    if role == "employer":
+        db.session.add(Membership(user_id=user.id, organisation_id=org.id, role=org_role,
+                                  status=status))
+        db.session.flush()
+        db.session.refresh(user)
+    db.session.commit()
+    return user
+
+
+_HASH = {}
+
+
+def _password_hash() -> str:
+    if "h" not in _HASH:
+        _HASH["h"] = hash_password(PASSWORD)
+    return _HASH["h"]
+
+
+def make_organisation(**overrides) -> Organisation:
+    n = next(_seq)
+    sectors = overrides.pop("sectors", ["cleaning"])
+    values = {
+        "name": f"Testföretaget {n} AB",
+        "country": "SE",
+        "org_number": org_number(n),
+        "municipality": "Härryda",
+        "city": "Mölnlycke",
+        "size_band": "10-49",
+    }
+    values.update(overrides)
+    org = Organisation(**values)
+    org.sector_rows = [OrganisationSector(sector=s) for s in sectors]
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def employer_of(org: Organisation, **overrides) -> User:
+    return make_user("employer", organisation=org, **overrides)
