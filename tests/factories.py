@@ -18,7 +18,7 @@ _seq = itertools.count(1)
 
 
 def org_number(seed: int | None = None) -> str:
-    body = f"55{(seed if seed is not None else next(_seq)) % 10_000_000:07d}"
+    body = f"556{(seed if seed is not None else next(_seq)) % 1_000_000:06d}"
     return body + luhn.calc_check_digit(body)
 
 

@@ -36,7 +36,7 @@ def index():
 def create():
     form = StaffCreateForm()
     if form.validate_on_submit():
-        done = idempotency.previous_result(form.submission_key.data)
+        done = idempotency.claim(form.submission_key.data, user_id=current_user.id)
         if done:
             return redirect(done)
         try:
@@ -47,8 +47,7 @@ def create():
             form.add_error(exc.field, exc.message)
         else:
             target = url_for("staff_admin.index")
-            idempotency.claim(form.submission_key.data, user_id=current_user.id,
-                              result_url=target)
+            idempotency.finish(form.submission_key.data, target)
             flash(_("The account for %(email)s is created and a welcome mail with a link to "
                     "choose a password is sent.", email=user.email), "success")
             return redirect(target)

@@ -35,20 +35,36 @@ class SubmissionKeyField(HiddenField):
 
 
 def previous_result(key: str | None) -> str | None:
-    """Where the first submission with this key ended up, if it happened."""
+    """Where an earlier submission with this key went, if there was one."""
     if not key:
         return None
     row = db.session.get(SubmissionKey, key)
     return (row.result_url or "/") if row else None
 
 
-def claim(key: str | None, *, user_id: int | None = None, result_url: str | None = None) -> bool:
-    """Record the key; False if another submission claimed it first."""
+def claim(key: str | None, *, user_id: int | None = None) -> str | None:
+    """Claim the key before creating anything.
+
+    Returns None when this submission may go ahead, or the URL to send a
+    repeated submission to. The key row is written in the request's
+    transaction: if the creation fails, it is rolled back with it; if two
+    requests race, the database's primary key lets only one through.
+    """
     if not key:
-        return True
+        return None
+    done = previous_result(key)
+    if done:
+        return done
     try:
         with db.session.begin_nested():
-            db.session.add(SubmissionKey(key=key, user_id=user_id, result_url=result_url))
+            db.session.add(SubmissionKey(key=key, user_id=user_id))
     except IntegrityError:
-        return False
-    return True
+        return previous_result(key) or "/"
+    return None
+
+
+def finish(key: str | None, result_url: str) -> None:
+    if key:
+        row = db.session.get(SubmissionKey, key)
+        if row is not None:
+            row.result_url = result_url

@@ -55,6 +55,11 @@ def register():
     form = RegisterForm()
     if request.method == "GET":
         form.locale.data = request.args.get("lang") or None
+    if form.is_submitted():
+        # A second click on the same form goes where the first one went.
+        done = idempotency.previous_result(form.submission_key.data)
+        if done:
+            return redirect(done)
     existing = None
     if form.is_submitted() and form.org_number.data:
         existing = services.find_by_number(form.country.data, form.org_number.data)
@@ -65,7 +70,7 @@ def register():
                         email=form.email.data, locale=form.locale.data)
         return render_template("employers/join.html", form=join, organisation=existing), 409
     if form.validate_on_submit():
-        done = idempotency.previous_result(form.submission_key.data)
+        done = idempotency.claim(form.submission_key.data)
         if done:
             return redirect(done)
         try:
@@ -76,7 +81,7 @@ def register():
             form.add_error(exc.field, exc.message)
         else:
             target = url_for("employers.registered", email=user.email)
-            idempotency.claim(form.submission_key.data, result_url=target)
+            idempotency.finish(form.submission_key.data, target)
             return redirect(target)
     return render_template("employers/register.html", form=form), _status(form)
 
@@ -112,7 +117,7 @@ def join():
         flash(_("We could not find that organisation. Register it instead."), "error")
         return redirect(url_for("employers.register"))
     if form.validate_on_submit():
-        done = idempotency.previous_result(form.submission_key.data)
+        done = idempotency.claim(form.submission_key.data)
         if done:
             return redirect(done)
         try:
@@ -121,7 +126,7 @@ def join():
             form.add_error(exc.field, exc.message)
         else:
             target = url_for("employers.registered", email=user.email, joined=1)
-            idempotency.claim(form.submission_key.data, result_url=target)
+            idempotency.finish(form.submission_key.data, target)
             return redirect(target)
     return render_template("employers/join.html", form=form, organisation=org), _status(form)
 
@@ -201,7 +206,7 @@ def invite(org_id: int):
         form.locale.data = current_user.locale
     if form.validate_on_submit():
         target = url_for("employers.members", org_id=org.id)
-        if idempotency.previous_result(form.submission_key.data):
+        if idempotency.claim(form.submission_key.data, user_id=current_user.id):
             return redirect(target)
         try:
             services.invite(org, email=form.email.data, role=OrgRole(form.role.data),
@@ -209,8 +214,7 @@ def invite(org_id: int):
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            idempotency.claim(form.submission_key.data, user_id=current_user.id,
-                              result_url=target)
+            idempotency.finish(form.submission_key.data, target)
             flash(_("The invitation to %(email)s is sent.", email=form.email.data), "success")
             return redirect(target)
     return render_template("employers/invite.html", form=form, organisation=org), _status(form)
