@@ -87,6 +87,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
         "PORTAL_NAME": os.environ.get("PORTAL_NAME", "Arbetsgivarportalen"),
+        # How many reverse proxies in front of the portal to trust for
+        # X-Forwarded-For/-Proto/-Host (client address for rate limits, https).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Sessions and cookies
         "SESSION_COOKIE_NAME": "__Host-session" if production else "portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
