@@ -47,7 +47,8 @@ def register(app: Flask) -> None:
                   help="Give messages that used up their attempts a new round first.")
     def send_mail(loop, interval, requeue_failed):
         """Send what is due in the mail outbox (retries with backoff)."""
-        from portal.core.mail import deliver, requeue_failed as requeue
+        from portal.core.mail import deliver
+        from portal.core.mail import requeue_failed as requeue
 
         if requeue_failed:
             click.echo(f"Requeued {requeue()} failed messages.")

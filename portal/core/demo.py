@@ -14,7 +14,7 @@ from portal.employers.models import Organisation
 from portal.extensions import db
 
 # Printed in the README. Demo only: change or deactivate them on a real server.
-DEMO_PASSWORD = "Demo-lokalvard-2026"
+DEMO_PASSWORD = "Demo-lokalvard-2026"  # noqa: S105 - printed in the README on purpose
 STAFF = [
     ("admin@demo.portal.se", "Alva Admin", Role.ADMIN),
     ("chef@demo.portal.se", "Maja Lindqvist", Role.STAFF_MANAGER),
@@ -64,7 +64,7 @@ def load() -> Iterator[str]:
             number = _valid_se(number)
         if db.session.scalar(select(Organisation).where(Organisation.org_number == number)):
             continue
-        org, user = employers.register_organisation(
+        _org, user = employers.register_organisation(
             country=country, org_number=number,
             profile={"name": name, "municipality": municipality, "city": city,
                      "street_address": "Storgatan 1", "postal_code": "43530" if

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import socket
 from datetime import timedelta
 
 import flask_mail
@@ -140,7 +139,7 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> dict[str, int]:
         msg = db.session.get(OutboxMessage, message_id, populate_existing=True)
         try:
             _send_one(msg)
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             msg.last_error = f"{type(exc).__name__}: {exc}"[:500]
             if msg.attempts >= max_attempts:
                 msg.status = OutboxStatus.FAILED

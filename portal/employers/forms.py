@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -12,8 +11,13 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.forms import LANGUAGE_CHOICES, email_field, name_field, \
-    new_password_field, repeat_password_field
+from portal.accounts.forms import (
+    LANGUAGE_CHOICES,
+    email_field,
+    name_field,
+    new_password_field,
+    repeat_password_field,
+)
 from portal.core.forms import BaseForm
 from portal.core.idempotency import SubmissionKeyField
 from portal.employers import orgnumber

@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -74,7 +75,7 @@ def register():
         if done:
             return redirect(done)
         try:
-            org, user = services.register_organisation(
+            _org, user = services.register_organisation(
                 country=form.country.data, org_number=form.org_number.data,
                 profile=form.data, sectors=form.sectors.data, user=_new_user(form))
         except DomainError as exc:
@@ -103,8 +104,12 @@ def check_number():
             state = "taken" if org else "free"
     context = {"state": state, "number": raw, "country": country}
     if htmx:
-        return render_block("employers/check_number.html", "result", **context)
-    return render_template("employers/check_number.html", **context)
+        response = make_response(render_block("employers/check_number.html", "result",
+                                               **context))
+    else:
+        response = make_response(render_template("employers/check_number.html", **context))
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.post("/register/join")

@@ -1,0 +1,677 @@
+"""Hostile, malformed and oversized input to every form and query string.
+
+Whatever is sent, the portal answers with a page meant for people: never a 500,
+a form with problems says so (the error summary on a 422), hostile HTML is
+never echoed unescaped, redirects stay on the site, and a request refused for a
+missing CSRF token or an oversized body changes nothing.
+
+FORMS below is the table of every form in the app; each entry knows how to
+set up what its page needs (a logged-in user, an organisation, a reset token,
+an invitation) and which values make a valid submission. The property test
+starts from those valid values and replaces a few fields with hostile ones, so
+the hostile value reaches the validators and, when they let it through, the
+services and the database.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import quote, urlsplit
+
+import pytest
+from flask_babel import force_locale, gettext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from portal.accounts import tokens
+from portal.core.models import OutboxMessage
+from portal.employers import services as employer_services
+from portal.employers.enums import OrgRole, Sector, SizeBand
+from portal.extensions import db
+from tests import factories
+from tests.support import PASSWORD, hidden_inputs
+
+# --- values ---------------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+RAW_HOSTILE_HTML = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
+
+HOSTILE = [
+    "A" * 10_000,
+    "å" * 3_000,
+    "\x00",
+    "a\x00b",
+    "\x1b[2J\x1b[31mred",
+    "\u202eevil\u202c",
+    "\x7f",
+    "\x08",
+    "\t",
+    "\r\n",
+    " ",
+    "",
+    SCRIPT,
+    IMG,
+    "' OR 1=1 --",
+    "'; DROP TABLE users; --",
+    '" OR ""="',
+    "%00",
+    "%s%n%x",
+    "{{7*7}}${7*7}",
+    "😀🇸🇪",
+    "İSTANBUL",
+    "\ufeff\u200b",
+    "Ω≈ç√∫",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "1e309",
+    "NaN",
+    "null",
+    "javascript:alert(1)",
+    "//evil.example/",
+    "/\\evil.example",
+    "https://evil.example/",
+    # E-mail addresses that pass the e-mail validator but are long once encoded.
+    "語" * 64 + "@example.se",
+    "{" * 64 + "@" + "a" * 60 + ".example.se",
+]
+UNKNOWN_CHOICES = ["xx", "SE\x00", "sv\x00", "se", "Admin", "admin ", "employer", "owner",
+                   "1", SCRIPT]
+MISSING = object()
+NEW_PASSWORD = "Blåbärs-kanot-vinterbad-1987"
+
+_unique = itertools.count(7_000_000)
+
+
+def unique() -> int:
+    """Unique across examples: hypothesis runs them all in one test's transaction."""
+    return next(_unique)
+
+
+# --- the table of forms ------------------------------------------------------------
+
+@dataclass
+class Target:
+    """One prepared form: who is logged in, where it is, what a valid submission is."""
+
+    client: object
+    url: str
+    valid: dict
+    get_url: str | None = None
+    user: object = None
+
+
+@dataclass
+class Form:
+    name: str
+    url: str  # as documented; prepare() resolves placeholders
+    who: str | None  # None (anonymous), "employer", "staff" or "admin"
+    fields: tuple[str, ...]
+    prepare: Callable  # (client) -> (url, valid values, get_url)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def target(self, app, login_as) -> Target:
+        client = login_as(self.who) if self.who else app.test_client()
+        url, valid, get_url = self.prepare(client)
+        return Target(client, url, valid, get_url, getattr(client, "user", None))
+
+
+LOCALES = ("sv", "en", "da")
+STAFF_ROLES = ("staff", "staff_manager", "admin")
+PROFILE_FIELDS = ("name", "street_address", "postal_code", "city", "municipality", "sectors",
+                  "size_band", "phone", "website", "description")
+PROFILE_CHOICES = {"sectors": tuple(s.value for s in Sector),
+                   "size_band": tuple(s.value for s in SizeBand)}
+
+
+def valid_profile(n: int) -> dict:
+    return {"name": f"Hostile Test {n} AB", "street_address": "Storgatan 1",
+            "postal_code": "435 33", "city": "Mölnlycke", "municipality": "Härryda",
+            "sectors": ["cleaning", "retail"], "size_band": "10-49",
+            "phone": "031-724 61 00", "website": "https://example.se/",
+            "description": "Vi städar."}
+
+
+def person(n: int) -> dict:
+    return {"full_name": f"Hostile Person {n}", "email": f"hostile{n}@example.se",
+            "password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD, "locale": "en"}
+
+
+def own_org_id(client) -> int:
+    return client.user.memberships[0].organisation_id
+
+
+def _login(client):
+    user = factories.make_user("employer")
+    return "/login", {"email": user.email, "password": PASSWORD, "next": "/organisation"}, None
+
+
+def _register(client):
+    n = unique()
+    return "/register", {"country": "SE", "org_number": factories.org_number(n),
+                         **valid_profile(n), **person(n), "accept_terms": "y"}, None
+
+
+def _join(client):
+    n = unique()
+    org = factories.make_organisation()
+    data = person(n)
+    data.update(country=org.country, org_number=org.org_number)
+    return "/register/join", data, "/register"
+
+
+def _resend(client):
+    user = factories.make_user("employer", email_confirmed_at=None)
+    return "/confirm", {"email": user.email}, None
+
+
+def _forgot(client):
+    user = factories.make_user("employer")
+    return "/password/forgot", {"email": user.email}, None
+
+
+def _reset(client):
+    user = factories.make_user("employer")
+    token = tokens.make(tokens.RESET, user)
+    return f"/password/reset/{token}", {"password": NEW_PASSWORD,
+                                        "password_repeat": NEW_PASSWORD}, None
+
+
+def _account(client):
+    return "/account", {"full_name": "Nytt Namn", "locale": "sv"}, None
+
+
+def _change_password(client):
+    return "/account/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
+                                 "password_repeat": NEW_PASSWORD}, None
+
+
+def _edit_org(client):
+    return f"/organisations/{own_org_id(client)}/edit", valid_profile(unique()), None
+
+
+def _invite(client):
+    return f"/organisations/{own_org_id(client)}/invite", {
+        "email": f"colleague{unique()}@example.se", "role": "member", "locale": "da"}, None
+
+
+def invitation_token(email: str | None = None) -> str:
+    """A real invitation made by the service; its token read from the queued mail."""
+    org = factories.make_organisation()
+    inviter = factories.employer_of(org)
+    email = email or f"invitee{unique()}@example.se"
+    employer_services.invite(org, email=email, role=OrgRole.MEMBER, actor=inviter)
+    db.session.commit()
+    msg = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.recipient == email, OutboxMessage.template == "invitation")
+        .order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"/invitations/([A-Za-z0-9_-]+)", msg.body_text).group(1)
+
+
+def _accept(client):
+    n = unique()
+    data = person(n)
+    del data["email"]
+    return f"/invitations/{invitation_token()}", data, None
+
+
+def _staff_new(client):
+    n = unique()
+    return "/admin/users/new", {"full_name": f"Staff {n}", "email": f"staff{n}@example.se",
+                                "role": "staff", "locale": "sv"}, None
+
+
+def _staff_edit(client):
+    target = factories.make_user("staff")
+    return f"/admin/users/{target.id}", {"role": "staff_manager", "active": "y"}, None
+
+
+FORMS = [
+    Form("login", "/login", None, ("email", "password", "next"), _login),
+    Form("register", "/register", None,
+         ("country", "org_number", *PROFILE_FIELDS, "full_name", "email", "password",
+          "password_repeat", "locale", "accept_terms", "join_existing", "submission_key"),
+         _register, {"country": ("SE", "DK"), **PROFILE_CHOICES, "locale": LOCALES,
+                     "accept_terms": ("y",)}),
+    Form("join", "/register/join", None,
+         ("country", "org_number", "full_name", "email", "password", "password_repeat",
+          "locale", "submission_key"), _join, {"locale": LOCALES}),
+    Form("resend-confirmation", "/confirm", None, ("email",), _resend),
+    Form("forgot-password", "/password/forgot", None, ("email",), _forgot),
+    Form("reset-password", "/password/reset/<valid token>", None,
+         ("password", "password_repeat"), _reset),
+    Form("account", "/account", "employer", ("full_name", "locale"), _account,
+         {"locale": LOCALES}),
+    Form("account-staff", "/account", "staff", ("full_name", "locale"), _account,
+         {"locale": LOCALES}),
+    Form("change-password", "/account/password", "employer",
+         ("current_password", "password", "password_repeat"), _change_password),
+    Form("edit-organisation", "/organisations/<own id>/edit", "employer",
+         (*PROFILE_FIELDS, "version_id"), _edit_org, PROFILE_CHOICES),
+    Form("invite", "/organisations/<own id>/invite", "employer",
+         ("email", "role", "locale", "submission_key"), _invite,
+         {"role": ("member", "admin"), "locale": LOCALES}),
+    Form("accept-invitation", "/invitations/<token>", None,
+         ("full_name", "password", "password_repeat", "locale"), _accept, {"locale": LOCALES}),
+    Form("staff-new", "/admin/users/new", "admin",
+         ("full_name", "email", "role", "locale", "submission_key"), _staff_new,
+         {"role": STAFF_ROLES, "locale": LOCALES}),
+    Form("staff-edit", "/admin/users/<id>", "admin", ("role", "active"), _staff_edit,
+         {"role": STAFF_ROLES, "active": ("y",)}),
+]
+
+# GET forms, fuzzed by their query strings (and path, for the language switch).
+QUERY_FORMS = [
+    ("/register/check-number", None, ("country", "org_number")),
+    ("/language/<code>", None, ("next",)),
+    ("/login", None, ("next",)),
+]
+
+
+# --- checks --------------------------------------------------------------------------
+
+ALLOWED = {200, 302, 303, 400, 404, 409, 413, 422, 429}
+REDIRECTS = {301, 302, 303, 307, 308}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check(response, sent=None) -> str:
+    """The rules every answer to bad input must keep; returns the body."""
+    body = response.get_data(as_text=True)
+    where = f"{response.request.method} {response.request.path} sent={_short(sent)}"
+    assert response.status_code != 500, f"500 for {where}\n{body[:1500]}"
+    assert response.status_code in ALLOWED, f"{response.status_code} for {where}"
+    for raw in RAW_HOSTILE_HTML:
+        assert raw not in body, f"{raw!r} reflected unescaped for {where}"
+    if response.status_code in REDIRECTS:
+        location = response.headers["Location"]
+        parts = urlsplit(location)
+        assert not parts.scheme and not parts.netloc, f"off-site redirect {location!r}: {where}"
+        assert location.startswith("/") and not location.startswith("//"), location
+        assert "\\" not in location and not _CONTROL.search(location), \
+            f"redirect to {location!r}: {where}"
+    if response.status_code == 422:
+        assert 'id="error-summary"' in body, f"422 without an error summary: {where}"
+    if response.request.method == "POST" and response.status_code in (200, 409) \
+            and "<form" in body:
+        # A form sent back without being saved must say why (the join page is
+        # itself the explanation: the number is already registered).
+        assert 'id="error-summary"' in body or 'action="/register/join"' in body, \
+            f"form returned ({response.status_code}) without saying what is wrong: {where}"
+    return body
+
+
+def _short(value):
+    if isinstance(value, dict):
+        return {k: _short(v) for k, v in value.items() if k != "csrf_token"}
+    if isinstance(value, list | tuple):
+        return [_short(v) for v in value]
+    if isinstance(value, str) and len(value) > 80:
+        return f"{value[:40]!r}...({len(value)} chars)"
+    return value
+
+
+def scalar(valid, choices=()):
+    base = valid[0] if isinstance(valid, list) and valid else (valid or "")
+    options = [
+        st.sampled_from(HOSTILE),
+        st.sampled_from(HOSTILE).map(lambda h: f"{base}{h}"),
+        st.sampled_from(HOSTILE).map(lambda h: f"{h}{base}"),
+        st.text(max_size=40),
+    ]
+    if choices:
+        options.append(st.sampled_from([*UNKNOWN_CHOICES, *choices]))
+    return st.one_of(*options)
+
+
+def mutation(valid, choices=()):
+    """A hostile replacement for one field: a value, several values, or none at all."""
+    one = scalar(valid, choices)
+    return st.one_of(one, st.lists(st.one_of(one, st.just(valid)), min_size=2, max_size=3),
+                     st.just(MISSING))
+
+
+def _flatten(value):
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            out.extend(v if isinstance(v, list) else [v])
+        return out
+    return value
+
+
+def row_counts() -> dict[str, int]:
+    db.session.expire_all()
+    return {t.name: db.session.scalar(select(func.count()).select_from(t))
+            for t in db.metadata.sorted_tables}
+
+
+def titles(message: str) -> set[str]:
+    """``message`` in every portal language, HTML-escaped as Jinja renders it."""
+    found = set()
+    for locale in LOCALES:
+        with force_locale(locale):
+            found.add(escape(gettext(message), quote=True))
+    return found
+
+
+def h1(body: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
+    return match.group(1).strip() if match else ""
+
+
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+# --- 2. hostile values, with a valid CSRF token -----------------------------------------
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+@SETTINGS
+@given(data=st.data())
+def test_hostile_values_never_break_a_form(form, data, app, login_as):
+    target = form.target(app, login_as)
+    page = target.client.get(target.get_url or target.url)
+    assert page.status_code == 200, (target.url, page.status_code)
+    sent = hidden_inputs(page.get_data(as_text=True))
+    sent.update(target.valid)
+    changed = data.draw(st.sets(st.sampled_from(form.fields), min_size=1,
+                                max_size=len(form.fields)), label="changed fields")
+    for name in sorted(changed):
+        value = data.draw(mutation(target.valid.get(name, sent.get(name, "")),
+                                   form.choices.get(name, ())), label=name)
+        if value is MISSING:
+            sent.pop(name, None)
+        else:
+            sent[name] = _flatten(value)
+    check(target.client.post(target.url, data=sent), sent)
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+def test_an_empty_form_explains_itself(form, app, login_as):
+    """Only the CSRF token: every required field missing."""
+    target = form.target(app, login_as)
+    page = target.client.get(target.get_url or target.url)
+    token = hidden_inputs(page.get_data(as_text=True))["csrf_token"]
+    response = target.client.post(target.url, data={"csrf_token": token})
+    body = check(response, {})
+    if form.name == "join":  # without a known number it sends you back to register
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 422
+        assert 'id="error-summary"' in body
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+def test_a_valid_submission_works(form, app, login_as):
+    """The table's valid values really are valid, so the hostile runs start deep."""
+    target = form.target(app, login_as)
+    page = target.client.get(target.get_url or target.url)
+    sent = {**hidden_inputs(page.get_data(as_text=True)), **target.valid}
+    response = target.client.post(target.url, data=sent)
+    check(response, sent)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+
+
+# --- GET forms: query strings and paths ----------------------------------------------------
+
+def query_value():
+    one = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40),
+                    st.sampled_from(["SE", "DK", "5560360793", "556036-0793", "13585628",
+                                     "/organisation", "/staff/"]))
+    return st.one_of(one, st.lists(one, min_size=2, max_size=3))
+
+
+@SETTINGS
+@given(country=query_value(), number=query_value(), htmx=st.booleans())
+def test_check_number_query(country, number, htmx, client):
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get("/register/check-number",
+                          query_string={"country": country, "org_number": number},
+                          headers=headers)
+    check(response, {"country": country, "org_number": number})
+    assert response.status_code == 200
+
+
+@SETTINGS
+@given(code=st.one_of(st.sampled_from(LOCALES), st.sampled_from(HOSTILE), st.text(max_size=10)),
+       target=query_value())
+def test_language_switch_query(code, target, app):
+    client = app.test_client()
+    response = client.get(f"/language/{quote(code, safe='')}", query_string={"next": target})
+    check(response, {"code": code, "next": target})
+    assert response.status_code in (302, 404)
+
+
+@SETTINGS
+@given(target=query_value())
+def test_login_next_query_and_the_login_that_follows(target, app):
+    """Whatever ?next= says, the login page renders, and logging in from it works."""
+    user = factories.make_user("employer")
+    client = app.test_client()
+    page = client.get("/login", query_string={"next": target})
+    check(page, {"next": target})
+    assert page.status_code == 200
+    sent = hidden_inputs(page.get_data(as_text=True))
+    sent.update(email=user.email, password=PASSWORD)
+    response = client.post("/login", data=sent)
+    check(response, sent)
+    assert response.status_code == 302, \
+        f"cannot log in from /login?next={target!r}:\n{response.get_data(as_text=True)[:2000]}"
+
+
+# --- 3. missing or wrong CSRF token -------------------------------------------------------
+
+@pytest.mark.parametrize("token", ["missing", "garbage", "other-session"])
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+def test_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(form, token, app,
+                                                                        login_as):
+    target = form.target(app, login_as)
+    page = target.client.get(target.get_url or target.url)
+    sent = {**hidden_inputs(page.get_data(as_text=True)), **target.valid}
+    if token == "missing":
+        del sent["csrf_token"]
+    elif token == "garbage":
+        sent["csrf_token"] = "IjEyMzQi.garbage.token"
+    else:
+        other = app.test_client()
+        sent["csrf_token"] = hidden_inputs(other.get("/login").get_data(as_text=True))[
+            "csrf_token"]
+    before = row_counts()
+    response = target.client.post(target.url, data=sent)
+    body = check(response, sent)
+    assert response.status_code == 400
+    assert h1(body) in titles("The form had expired"), h1(body)
+    assert row_counts() == before
+
+
+# --- 4. bodies over MAX_CONTENT_LENGTH ------------------------------------------------------
+
+def too_big(app) -> int:
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit == 1024 * 1024
+    return limit + 1
+
+
+def assert_too_large(response):
+    body = check(response)
+    assert response.status_code == 413, response.status_code
+    assert h1(body) in titles("Too much data"), h1(body)
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+def test_a_form_field_over_the_limit_is_413(form, app, login_as):
+    target = form.target(app, login_as)
+    page = target.client.get(target.get_url or target.url)
+    sent = {**hidden_inputs(page.get_data(as_text=True)), **target.valid}
+    sent[form.fields[0]] = "x" * too_big(app)
+    before = row_counts()
+    assert_too_large(target.client.post(target.url, data=sent))
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=xyz",
+    "application/octet-stream",
+    "application/json",
+    "text/plain",
+])
+def test_a_raw_body_over_the_limit_is_413(content_type, app):
+    client = app.test_client()
+    client.get("/login")
+    response = client.post("/login", data=b"e" * too_big(app), content_type=content_type)
+    assert_too_large(response)
+
+
+def test_a_multipart_file_over_the_limit_is_413(app):
+    client = app.test_client()
+    token = hidden_inputs(client.get("/login").get_data(as_text=True))["csrf_token"]
+    response = client.post("/login", data={
+        "csrf_token": token, "email": "a@example.se",
+        "password": (io.BytesIO(b"p" * too_big(app)), "password.txt"),
+    }, content_type="multipart/form-data")
+    assert_too_large(response)
+
+
+def test_a_body_without_content_length_over_the_limit_is_refused(app):
+    """Chunked upload: the limit must hold though no length was announced."""
+    client = app.test_client()
+    client.get("/login")
+    response = client.post("/login", input_stream=io.BytesIO(b"e=" + b"x" * too_big(app)),
+                           content_type="application/x-www-form-urlencoded",
+                           headers={"Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    check(response)
+    assert response.status_code in (400, 413)
+
+
+# --- 5. malformed paths, queries and bodies ------------------------------------------------
+
+HUGE = "99999999999999999999"
+MALFORMED_GETS = [
+    (None, f"/organisations/{HUGE}"),
+    ("employer", f"/organisations/{HUGE}"),
+    ("employer", f"/organisations/{HUGE}/edit"),
+    ("employer", f"/organisations/{HUGE}/members"),
+    ("employer", f"/organisations/{HUGE}/invite"),
+    ("employer", "/organisations/-1"),
+    ("employer", "/organisations/abc"),
+    ("employer", "/organisations/%00"),
+    ("admin", f"/admin/users/{HUGE}"),
+    ("admin", f"/admin/users/?page={HUGE}"),
+    ("admin", "/admin/users/?page=-5"),
+    ("admin", "/admin/users/?page=abc"),
+    ("staff", "/dev/mail/abc"),
+    (None, "/dev/mail/abc"),
+    (None, f"/dev/mail/{HUGE}"),
+    (None, "/confirm/garbage"),
+    (None, "/confirm/" + "A" * 5000),
+    (None, "/confirm/%00"),
+    (None, "/confirm/%ff%fe"),
+    (None, "/confirm/eyJ1IjoxfQ.garbage.sig"),
+    (None, "/password/reset/garbage"),
+    (None, "/password/reset/" + "A" * 5000),
+    (None, "/password/reset/%00"),
+    (None, "/password/reset/%ff%fe"),
+    (None, "/invitations/garbage"),
+    (None, "/invitations/" + "A" * 5000),
+    (None, "/invitations/%00"),
+    (None, "/invitations/%ff%fe"),
+    (None, "/login?next=%ff%fe"),
+    (None, "/login?next=%00"),
+    (None, "/login?next=/organisation%00"),
+    (None, "/login?next=%"),
+    (None, "/login?next=%zz&next=/x"),
+    (None, "/login?%ff=%fe"),
+    (None, "/login?" + "a=1&" * 5000),
+    (None, "/register?lang=%00"),
+    (None, "/register?lang=%ff"),
+    (None, "/register/check-number?country=%00&org_number=%00"),
+    (None, "/register/check-number?country=SE&org_number=%ff%fe"),
+    (None, "/register/check-number?country=DK&org_number=%00%00%00%00%00%00%00%00"),
+    (None, "/register/done?email=%00%ff"),
+    (None, "/register/done?email=" + "<script>alert(1)</script>"),
+    (None, "/language/%00?next=/"),
+    (None, "/language/sv?next=%00"),
+    (None, "/language/sv?next=%ff%fe"),
+    (None, "/language/en?next=//evil.example"),
+    ("employer", "/language/en?next=%ff"),
+    (None, "/%00"),
+    (None, "/%ff"),
+]
+
+
+@pytest.mark.parametrize(("who", "url"), MALFORMED_GETS, ids=lambda v: str(v)[:60])
+def test_malformed_get_never_breaks(who, url, app, login_as):
+    client = login_as(who) if who else app.test_client()
+    check(client.get(url), url)
+
+
+def test_malformed_token_post_never_breaks(app):
+    client = app.test_client()
+    token = hidden_inputs(client.get("/login").get_data(as_text=True))["csrf_token"]
+    for url in ("/password/reset/garbage", "/invitations/garbage", "/invitations/%ff",
+                "/password/reset/%00"):
+        check(client.post(url, data={"csrf_token": token, "password": NEW_PASSWORD,
+                                     "password_repeat": NEW_PASSWORD}), url)
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+def test_json_posted_to_a_form_never_breaks(form, app, login_as):
+    target = form.target(app, login_as)
+    page = target.client.get(target.get_url or target.url)
+    token = hidden_inputs(page.get_data(as_text=True))["csrf_token"]
+    payload = {**target.valid, "csrf_token": token}
+    before = row_counts()
+    # Without the token in a header: the CSRF check refuses it.
+    response = target.client.post(target.url, json=payload)
+    check(response, payload)
+    assert response.status_code == 400
+    assert row_counts() == before
+    # With it in the header the view runs, sees an empty form and says so.
+    response = target.client.post(target.url, data=json.dumps(payload),
+                                  content_type="application/json",
+                                  headers={"X-CSRFToken": token})
+    check(response, payload)
+    assert response.status_code in (302, 422)
+    # Malformed JSON is no different.
+    response = target.client.post(target.url, data=b'{"email": "\xff', headers={
+        "X-CSRFToken": token}, content_type="application/json")
+    check(response)
+
+
+def test_invalid_utf8_in_a_form_body_never_breaks(app):
+    client = app.test_client()
+    token = hidden_inputs(client.get("/login").get_data(as_text=True))["csrf_token"]
+    body = f"csrf_token={token}&email=%ff%fe%00@example.se&password=\xff\xfe".encode("latin-1")
+    response = client.post("/login", data=body,
+                           content_type="application/x-www-form-urlencoded; charset=utf-8")
+    check(response)
+    assert response.status_code == 422
+
+
+def test_a_nul_in_the_user_agent_does_not_break_login(app):
+    """The user agent is stored with the session; PostgreSQL refuses NUL in text."""
+    user = factories.make_user("employer")
+    client = app.test_client()
+    headers = {"User-Agent": "Mozilla/5.0\x00evil"}
+    token = hidden_inputs(client.get("/login", headers=headers).get_data(as_text=True))[
+        "csrf_token"]
+    response = client.post("/login", data={"csrf_token": token, "email": user.email,
+                                           "password": PASSWORD}, headers=headers)
+    check(response)
+    assert response.status_code == 302
+
+
+def test_an_invitation_for_a_long_unicode_address_can_be_made(app, login_as):
+    """Sanity check of the helper for the table: tokens come from the real service."""
+    assert re.fullmatch(r"[A-Za-z0-9_-]{20,}", invitation_token())
