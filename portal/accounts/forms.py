@@ -3,8 +3,9 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from portal.accounts.enums import Role
-from portal.core.forms import BaseForm
+from portal.core.forms import _CONTROL, BaseForm
 from portal.core.idempotency import SubmissionKeyField
+from portal.core.permissions import is_safe_next
 
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English"), ("da", "Dansk")]
 
@@ -44,11 +45,22 @@ def name_field(label=None):
     ], render_kw={"autocomplete": "name"})
 
 
+def _usable_next(value):
+    """Where to go after logging in, or "" for the start page.
+
+    The field is hidden, so an error on it could never be corrected: a target
+    that cannot be followed (e.g. /login?next=/x%1b) is dropped instead of
+    making every login attempt from that page fail."""
+    if isinstance(value, str) and is_safe_next(value) and not _CONTROL.search(value):
+        return value
+    return ""
+
+
 class LoginForm(BaseForm):
     email = email_field()
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))],
                              render_kw={"autocomplete": "current-password"})
-    next = HiddenField()
+    next = HiddenField(filters=[_usable_next])
 
 
 class EmailOnlyForm(BaseForm):

@@ -76,6 +76,9 @@ def load_session(session_id: str) -> User | None:
     row = db.session.get(AuthSession, session_id)
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
+    # The server, not only the cookie, decides when a session has expired.
+    if row.created_at + current_app.config["PERMANENT_SESSION_LIFETIME"] < utcnow():
+        return None
     row.user.auth_session = row
     return row.user
 

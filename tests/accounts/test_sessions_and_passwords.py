@@ -159,3 +159,17 @@ def test_cli_creates_staff_user(app):
     duplicate = runner.invoke(args=["portal", "create-user", "--email", "cli@kommun.se",
                                     "--name", "X", "--password", NEW_PASSWORD])
     assert duplicate.exit_code != 0
+
+
+def test_server_side_session_expires(app, login_as):
+    from datetime import timedelta
+
+    from portal.accounts.models import AuthSession
+
+    client = login_as("staff")
+    for row in db.session.scalars(select(AuthSession).where(
+            AuthSession.user_id == client.user.id)):
+        row.created_at = row.created_at - app.config["PERMANENT_SESSION_LIFETIME"] \
+            - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get("/staff/").status_code == 302
