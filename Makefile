@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := portal
 
-.PHONY: run test install install-test translations lint scan clean
+.PHONY: run test install install-test translations lint extract clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 1; }
@@ -21,7 +21,7 @@ install-test: $(BIN)/python
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium); }
 
 translations: $(BIN)/python
-	$(BIN)/pybabel compile -q -d portal/translations
+	$(BIN)/pybabel -q compile -d portal/translations
 
 # Runs the portal on SQLite with demo data at http://127.0.0.1:5000
 run: install translations
@@ -38,8 +38,8 @@ lint: install-test
 	$(BIN)/bandit -q -c pyproject.toml -r portal
 
 extract:
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -q -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+	$(BIN)/pybabel -q extract --no-location -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o portal/translations/messages.pot .
+	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

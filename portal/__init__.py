@@ -7,11 +7,18 @@ from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from portal.config import load_config
 from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -23,6 +30,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(config)
+    # Ids beyond a 32-bit integer cannot exist: answer 404, not a database error.
+    app.url_map.converters["int"] = BoundedIntConverter
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

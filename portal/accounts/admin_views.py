@@ -22,7 +22,7 @@ bp = Blueprint("staff_admin", __name__, url_prefix="/admin/users")
 @bp.get("/")
 @access(Access.ADMIN)
 def index():
-    page = request.args.get("page", 1, type=int) or 1
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     query = select(User).where(User.role.in_([r.value for r in STAFF_ROLES])) \
         .order_by(User.active.desc(), User.full_name)
     pagination = db.paginate(query, page=max(page, 1), per_page=50, error_out=False)

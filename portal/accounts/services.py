@@ -61,8 +61,8 @@ def create_user(*, email: str, full_name: str, password: str | None, role: Role 
 # --- sessions ---------------------------------------------------------------
 
 def start_session(user: User, user_agent: str | None = None) -> AuthSession:
-    session_row = AuthSession(id=secrets.token_urlsafe(32), user_id=user.id,
-                              user_agent=(user_agent or "")[:200])
+    agent = "".join(c for c in (user_agent or "")[:200] if c.isprintable())
+    session_row = AuthSession(id=secrets.token_urlsafe(32), user_id=user.id, user_agent=agent)
     db.session.add(session_row)
     user.auth_session = session_row
     user.last_login_at = utcnow()

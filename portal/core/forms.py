@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -27,7 +27,9 @@ class BaseForm(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, StringField | TextAreaField):
                 filters = list(unbound_field.kwargs.get("filters", ()))
-                if _strip not in filters:
+                # Passwords are taken exactly as typed.
+                is_password = issubclass(unbound_field.field_class, PasswordField)
+                if _strip not in filters and not is_password:
                     filters.insert(0, _strip)
                 unbound_field.kwargs["filters"] = filters
                 validators = list(unbound_field.kwargs.get("validators") or ())

@@ -8,6 +8,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -81,7 +82,9 @@ def register():
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            target = url_for("employers.registered", email=user.email)
+            # The address goes in the session, not the URL (logs, referers).
+            session["registered_email"] = user.email
+            target = url_for("employers.registered")
             idempotency.finish(form.submission_key.data, target)
             return redirect(target)
     return render_template("employers/register.html", form=form), _status(form)
@@ -130,7 +133,8 @@ def join():
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            target = url_for("employers.registered", email=user.email, joined=1)
+            session["registered_email"] = user.email
+            target = url_for("employers.registered", joined=1)
             idempotency.finish(form.submission_key.data, target)
             return redirect(target)
     return render_template("employers/join.html", form=form, organisation=org), _status(form)
@@ -139,7 +143,7 @@ def join():
 @bp.get("/register/done")
 @access(Access.PUBLIC)
 def registered():
-    email = request.args.get("email", "")[:254]
+    email = session.get("registered_email", "")
     return render_template("employers/registered.html", email=email,
                            joined=request.args.get("joined") == "1")
 
