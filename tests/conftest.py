@@ -18,7 +18,7 @@ from sqlalchemy import event
 from portal import create_app
 from portal.extensions import db, limiter
 from tests import factories
-from tests.support import PASSWORD, SMTPSink, fresh_database, submit
+from tests.support import PASSWORD, SMTPSink, app_config, fresh_database, submit
 
 
 class BoundSession(FlaskSQLAlchemySession):
@@ -65,19 +65,8 @@ def _sqlite_savepoints(engine) -> None:
 
 @pytest.fixture(scope="session")
 def app(database_url, smtp, tmp_path_factory):
-    app = create_app({
-        "PORTAL_ENV": "test",
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp.port,
-        "MAIL_TIMEOUT": 3,
-        "PORTAL_BASE_URL": "http://localhost",
-        "LOGIN_RATE_LIMIT": "1000 per minute",
-        "REGISTER_RATE_LIMIT": "1000 per minute",
-        "RATELIMIT_STORAGE_URI": "memory://",
-    })
+    app = create_app(app_config(database_url, smtp.port,
+                                 tmp_path_factory.mktemp("instance")))
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()

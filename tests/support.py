@@ -26,6 +26,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def app_config(database_url: str, smtp_port: int, instance_path, **extra) -> dict:
+    """Settings shared by the test app and the browser tests' live server."""
+    config = {
+        "PORTAL_ENV": "test",
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(instance_path),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_TIMEOUT": 3,
+        "PORTAL_BASE_URL": "http://localhost",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "REGISTER_RATE_LIMIT": "1000 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    config.update(extra)
+    return config
+
+
 # --- a real SMTP server --------------------------------------------------------
 
 @dataclass

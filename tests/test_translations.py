@@ -23,7 +23,8 @@ ALL_LANGUAGES = ("sv", "da", "en")
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 
 # Keep in step with the Makefile's `extract` target.
-EXTRACT_ARGS = ["--no-location", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2"]
+EXTRACT_ARGS = ["--no-location", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+                "-k", "ngettext:1,2"]
 
 # A printf-style conversion: %(name)s, %d, %.2f, %% ...
 _CONVERSION = re.compile(

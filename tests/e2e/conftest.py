@@ -25,7 +25,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.extensions import db
 from tests.e2e.helpers import UI, ConsoleWatch, check_a11y
-from tests.support import PASSWORD, fresh_database
+from tests.support import PASSWORD, app_config, fresh_database
 
 __all__ = ["check_a11y"]
 
@@ -108,19 +108,9 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(smtp, tmp_path_factory):
     with fresh_database(tmp_path_factory.mktemp("e2e-db")) as database_url:
-        app = create_app({
-            "PORTAL_ENV": "test",
-            "SECRET_KEY": "e2e-secret-key",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("e2e-instance")),
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": smtp.port,
-            "MAIL_TIMEOUT": 3,
-            "LOGIN_RATE_LIMIT": "1000 per minute",
-            "REGISTER_RATE_LIMIT": "1000 per minute",
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "WTF_CSRF_SSL_STRICT": False,
-        })
+        app = create_app(app_config(database_url, smtp.port,
+                                     tmp_path_factory.mktemp("e2e-instance"),
+                                     SECRET_KEY="e2e-secret-key", WTF_CSRF_SSL_STRICT=False))
         with app.app_context():
             upgrade()
         server = make_server("127.0.0.1", 0, app, threaded=True)
