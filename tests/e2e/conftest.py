@@ -46,7 +46,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium (or make install-test)")
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (make test installs it)")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
