@@ -14,7 +14,8 @@ from portal.employers.models import Organisation
 from portal.extensions import db
 
 # Printed in the README. Demo only: change or deactivate them on a real server.
-DEMO_PASSWORD = "Demo-lokalvard-2026"  # noqa: S105 - printed in the README on purpose
+# Printed in the README on purpose; demo accounts only.
+DEMO_PASSWORD = "Demo-lokalvard-2026"  # noqa: S105  # nosec B105
 STAFF = [
     ("admin@demo.portal.se", "Alva Admin", Role.ADMIN),
     ("chef@demo.portal.se", "Maja Lindqvist", Role.STAFF_MANAGER),

@@ -205,7 +205,8 @@ def accept_invitation(invitation: Invitation, *, user: User | None = None,
                       new_user: NewUser | None = None) -> User:
     """Accept as a logged-in user with that address, or by creating the account."""
     if user is None:
-        assert new_user is not None
+        if new_user is None:
+            raise ValueError("accept_invitation needs a user or the details of a new one")
         # The link came to this address, which proves it: no separate confirmation.
         user = accounts.create_user(email=invitation.email, full_name=new_user.full_name,
                                     password=new_user.password, locale=new_user.locale,
