@@ -13,6 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
+# Password hashing (werkzeug method names): scrypt, and a cheap one for test runs.
+HASH_METHOD = "scrypt"
+TEST_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ConfigError(RuntimeError):
@@ -77,7 +80,6 @@ def load_config(overrides: dict | None = None) -> dict:
     cfg: dict = {
         "PORTAL_ENV": env,
         "INSTANCE_PATH": str(instance),
-        "SECRET_KEY": None,  # filled below, after overrides are known
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLALCHEMY_RECORD_QUERIES": False,
@@ -125,7 +127,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "RESET_TOKEN_MAX_AGE": _int("RESET_TOKEN_MAX_AGE", 2 * 3600),
         "INVITE_DAYS": _int("INVITE_DAYS", 14),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 12),
-        "PASSWORD_HASH_METHOD": "scrypt",
+        "PASSWORD_HASH_METHOD": HASH_METHOD,
         # i18n
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("PORTAL_TIMEZONE", "Europe/Stockholm"),
@@ -137,10 +139,11 @@ def load_config(overrides: dict | None = None) -> dict:
             {
                 "TESTING": True,
                 "RATELIMIT_ENABLED": True,
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
             }
         )
     cfg.update(overrides)
+    # SECRET_KEY last, once the overrides (a test's key, its instance path) are known.
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _secret_key(Path(cfg["INSTANCE_PATH"]), env)
     if production:

@@ -143,7 +143,8 @@ def join():
 @bp.get("/register/done")
 @access(Access.PUBLIC)
 def registered():
-    email = session.get("registered_email", "")
+    # Shown once; the address does not stay in the (signed, not encrypted) cookie.
+    email = session.pop("registered_email", "")
     return render_template("employers/registered.html", email=email,
                            joined=request.args.get("joined") == "1")
 
