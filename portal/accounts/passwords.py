@@ -11,6 +11,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MAX_LENGTH = 200
+ZXCVBN_MAX = 72
 
 # Common local choices missing from zxcvbn's (English) list.
 _LOCAL_COMMON = {
@@ -36,7 +37,8 @@ def problems(password: str, *, user_inputs: list[str] = ()) -> list[str]:
     if lowered in _common() or stripped in _common():
         return [_("This password is one of the most common ones. Choose another.")]
     inputs = [i for i in user_inputs if i]
-    if zxcvbn(password[:100], user_inputs=inputs)["score"] < 3:
+    # zxcvbn refuses input over 72 characters; the start tells enough.
+    if zxcvbn(password[:ZXCVBN_MAX], user_inputs=inputs)["score"] < 3:
         return [_("This password is too easy to guess. Try a few unrelated words together.")]
     return []
 

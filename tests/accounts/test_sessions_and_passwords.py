@@ -173,3 +173,12 @@ def test_server_side_session_expires(app, login_as):
             - timedelta(minutes=1)
     db.session.commit()
     assert client.get("/staff/").status_code == 302
+
+
+def test_long_passwords_up_to_the_limit_are_judged_not_crashed(app):
+    from portal.accounts.passwords import MAX_LENGTH, problems
+
+    with app.test_request_context():
+        assert problems("語" * 64 + "@example.se x7!Kq") == []
+        assert problems("a" * (MAX_LENGTH + 1))  # too long: a clear message
+        assert problems("a" * MAX_LENGTH)  # long but trivial: too easy to guess
