@@ -511,7 +511,9 @@ def test_language_switch_query(code, target, app):
     client = app.test_client()
     response = client.get(f"/language/{quote(code, safe='')}", query_string={"next": target})
     check(response, {"code": code, "next": target})
-    assert response.status_code in (302, 404)
+    # 308: a code holding "/" makes "//" in the path, which Werkzeug merges
+    # with a redirect (check() has made sure it stays on this site).
+    assert response.status_code in (302, 308, 404)
 
 
 @SETTINGS
