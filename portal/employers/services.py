@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from portal.accounts import services as accounts
 from portal.accounts.enums import Role
@@ -231,8 +232,9 @@ def members(org: Organisation) -> list[Membership]:
     return list(db.session.scalars(
         select(Membership).where(Membership.organisation_id == org.id)
         .join(User, User.id == Membership.user_id)
+        .options(contains_eager(Membership.user))
         .order_by(Membership.status, User.full_name)
-    ))
+    ).unique())
 
 
 def open_invitations(org: Organisation) -> list[Invitation]:
