@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, g, session
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -132,8 +132,5 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def keep_session_permanent():
+        # The cookie lives PERMANENT_SESSION_LIFETIME; the server enforces it too.
         session.permanent = True
-        if request.content_length is not None and request.content_length < 0:
-            from flask import abort
-
-            abort(400)
