@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English", "da": "Dansk"}
@@ -37,5 +36,4 @@ def register(app: Flask) -> None:
         format_datetime(value, fmt) if value else "")
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None \
         else ""
-    app.jinja_env.globals["_l"] = _l
     app.jinja_env.add_extension("jinja2.ext.do")
