@@ -91,19 +91,26 @@ def _init_extensions(app: Flask) -> None:
     # Import the models so that metadata (and Alembic) know every table.
     import portal.accounts.models
     import portal.core.models
-    import portal.employers.models  # noqa: F401
+    import portal.employers.models
+    import portal.requests.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as staff_admin_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.core.views import bp as core_bp
+    from portal.employers.need_views import bp as needs_bp
     from portal.employers.views import bp as employers_bp
+    from portal.requests.staff_views import bp as staff_requests_bp
+    from portal.requests.views import bp as requests_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(employers_bp)
     app.register_blueprint(staff_admin_bp)
+    app.register_blueprint(needs_bp)
+    app.register_blueprint(requests_bp)
+    app.register_blueprint(staff_requests_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

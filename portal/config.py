@@ -116,6 +116,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
         "MAIL_SEND_AFTER_REQUEST": _bool(os.environ.get("MAIL_SEND_AFTER_REQUEST"), True),
+        # Where staff hear that an employer wrote or resubmitted when no one is
+        # assigned to the request yet (the unit's shared mailbox); empty: no mail.
+        "PORTAL_STAFF_INBOX": os.environ.get("PORTAL_STAFF_INBOX", ""),
         # Rate limits (Flask-Limiter). memory:// is per process; use Redis in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),

@@ -80,3 +80,56 @@ def make_organisation(**overrides) -> Organisation:
 
 def employer_of(org: Organisation, **overrides) -> User:
     return make_user("employer", organisation=org, **overrides)
+
+
+def make_need(org: Organisation, created_by: User | None = None, **overrides):
+    from portal.employers import needs
+
+    values = {"occupation_code": "9111", "headcount": 3, "timeframe": "now",
+              "employment_form": "permanent", "hours_per_week": 30, "location": "Mölnlycke",
+              "swedish_level": "basic", "driving_licence": "none", "shift_work": False,
+              "physical_demands": "moderate", "no_formal_education": True}
+    values.update(overrides)
+    need = needs.create_need(org, values=values,
+                             actor=created_by or employer_of(org))
+    db.session.commit()
+    return need
+
+
+def request_values(kind: str = "placement") -> dict:
+    """Complete, valid answers for each kind of request (dates a month ahead)."""
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+
+    start = local_today() + timedelta(days=30)
+    end = start + timedelta(days=60)
+    return {
+        "recruitment_event": {"roles": "Lokalvårdare till kontor", "headcount": 4,
+                              "period_start": start, "period_end": end,
+                              "venue": "workplace", "languages": "svenska, arabiska",
+                              "employer_contribution": "Presenterar företaget och intervjuar."},
+        "tailored_course": {"skill": "Lokalvård", "roles": "Lokalvårdare", "headcount": 15,
+                            "max_weeks": 14, "guaranteed_interviews": True, "hires": 8,
+                            "hosts_practical": True, "preferred_start": start},
+        "placement": {"placement_type": "internship", "roles": "Lagerarbetare",
+                      "tasks": "Plock och pack", "headcount": 2, "period_start": start,
+                      "period_end": end, "hours_per_week": 30,
+                      "workplace_address": "Industrivägen 4, Härryda",
+                      "supervisor_status": "trained", "supervisor_name": "Sofia Berg"},
+        "mentor_training": {"headcount": 3, "period_start": start, "period_end": end,
+                            "venue": "municipality",
+                            "topics": ["receiving_newcomers", "supervising_intern"]},
+    }[kind]
+
+
+def make_request(org: Organisation, actor: User, kind: str = "placement", *,
+                 submit: bool = False, needs=(), **overrides):
+    from portal.requests import services
+    from portal.requests.enums import RequestKind
+
+    values = {**request_values(kind), **overrides}
+    req = services.create_request(org, RequestKind(kind), values=values,
+                                  need_ids=[n.id for n in needs], actor=actor, submit=submit)
+    db.session.commit()
+    return req

@@ -52,6 +52,8 @@ def world(app, login_as):
         db.select(Membership).where(Membership.user_id == pending.id))
     staff_target = factories.make_user("staff")
     message = queue_mail("password_changed", "x@example.se", "sv", user=a_admin)
+    need = factories.make_need(org_a, created_by=a_admin)
+    service_request = factories.make_request(org_a, a_admin, submit=True, needs=[need])
     db.session.commit()
     clients = {"anonymous": app.test_client(),
                "employer_a": login_as(a_admin), "employer_b": login_as(b_admin),
@@ -59,7 +61,8 @@ def world(app, login_as):
                "admin": login_as("admin")}
     values = {"org_id": org_a.id, "membership_id": pending_membership.id,
               "user_id": staff_target.id, "token": "not-a-real-token", "code": "en",
-              "message_id": message.id}
+              "message_id": message.id, "need_id": need.id, "request_id": service_request.id,
+              "kind": "placement"}
     return {"clients": clients, "values": values, "org_a": org_a}
 
 

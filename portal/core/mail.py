@@ -28,8 +28,12 @@ log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=15)
 
 
-def queue_mail(template: str, recipient: str, locale: str = "sv", **context) -> OutboxMessage:
-    """Render ``templates/emails/<template>.{subject.txt,txt,html}`` and queue it."""
+def queue_mail(template: str, recipient: str, locale: str = "sv", *, related=None,
+               **context) -> OutboxMessage:
+    """Render ``templates/emails/<template>.{subject.txt,txt,html}`` and queue it.
+
+    ``related`` is the record the mail is about, so its page can list the mail.
+    """
     if locale not in current_app.config["PORTAL_LANGUAGES"]:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     context.setdefault("portal_name", current_app.config["PORTAL_NAME"])
@@ -46,6 +50,8 @@ def queue_mail(template: str, recipient: str, locale: str = "sv", **context) -> 
         body_html=html,
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
+        related_type=related.__tablename__ if related is not None else None,
+        related_id=related.id if related is not None else None,
     )
     db.session.add(msg)
     db.session.flush()

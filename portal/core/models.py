@@ -79,7 +79,8 @@ class OutboxMessage(db.Model):
     """Mail written in the same transaction as the change that caused it."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_messages_related", "related_type", "related_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(TZDateTime(), default=utcnow, nullable=False)
@@ -95,6 +96,9 @@ class OutboxMessage(db.Model):
                                                       nullable=False)
     sent_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # What the mail is about (e.g. a service request), for the "mail sent" list.
+    related_type: Mapped[str | None] = mapped_column(String(50))
+    related_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class SubmissionKey(db.Model):

@@ -77,3 +77,95 @@ class MembershipStatus(LabelledEnum):
             cls.DECLINED: _l("Declined"),
             cls.REMOVED: _l("Removed"),
         }
+
+
+# --- hiring needs --------------------------------------------------------------------
+
+class NeedTimeframe(LabelledEnum):
+    NOW = "now"
+    WITHIN_3_MONTHS = "within_3_months"
+    MONTHS_3_12 = "months_3_12"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.NOW: _l("Now"),
+            cls.WITHIN_3_MONTHS: _l("Within 3 months"),
+            cls.MONTHS_3_12: _l("In 3–12 months"),
+        }
+
+
+class EmploymentForm(LabelledEnum):
+    PERMANENT = "permanent"
+    FIXED_TERM = "fixed_term"
+    HOURLY = "hourly"
+    SUBSIDISED = "subsidised"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PERMANENT: _l("Permanent"),
+            cls.FIXED_TERM: _l("Fixed-term"),
+            cls.HOURLY: _l("Hourly, as needed"),
+            cls.SUBSIDISED: _l("Subsidised employment"),
+        }
+
+
+class SwedishLevel(LabelledEnum):
+    NONE = "none"
+    BASIC = "basic"
+    GOOD = "good"
+    FLUENT = "fluent"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.NONE: _l("Not needed"),
+            cls.BASIC: _l("Basic: simple instructions and everyday phrases"),
+            cls.GOOD: _l("Good: talks with customers or colleagues"),
+            cls.FLUENT: _l("Fluent: writes reports or documentation"),
+        }
+
+
+class DrivingLicence(LabelledEnum):
+    NONE = "none"
+    B = "B"
+    BE = "BE"
+    C = "C"
+    CE = "CE"
+    D = "D"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.NONE: _l("Not needed"),
+            cls.B: _l("B (car)"),
+            cls.BE: _l("BE (car with trailer)"),
+            cls.C: _l("C (heavy lorry)"),
+            cls.CE: _l("CE (heavy lorry with trailer)"),
+            cls.D: _l("D (bus)"),
+        }
+
+
+class PhysicalDemands(LabelledEnum):
+    LIGHT = "light"
+    MODERATE = "moderate"
+    HEAVY = "heavy"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.LIGHT: _l("Light: mostly sitting or walking"),
+            cls.MODERATE: _l("Moderate: on one's feet, some lifting"),
+            cls.HEAVY: _l("Heavy: heavy lifting or strain"),
+        }
+
+
+class NeedStatus(LabelledEnum):
+    OPEN = "open"
+    FILLED = "filled"
+    ARCHIVED = "archived"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.OPEN: _l("Open"), cls.FILLED: _l("Filled"), cls.ARCHIVED: _l("Archived")}

@@ -18,6 +18,7 @@ from portal.accounts.forms import (
     new_password_field,
     repeat_password_field,
 )
+from portal.core.fields import ChoiceRadio, NumberRange, WholeNumberField
 from portal.core.forms import BaseForm
 from portal.core.idempotency import SubmissionKeyField
 from portal.employers import orgnumber
@@ -150,3 +151,91 @@ class DecisionForm(BaseForm):
                            validators=[InputRequired()])
 
 
+
+
+# --- hiring needs ------------------------------------------------------------------------
+
+def _occupation_choices():
+    from wtforms.fields.choices import SelectChoice
+
+    from portal.employers import occupations
+
+    found = [SelectChoice("", str(_l("Choose an occupation")))]
+    for group, items in occupations.grouped_choices():
+        found.extend(SelectChoice(code, title, optgroup=str(group)) for code, title in items)
+    return found
+
+
+class NeedForm(BaseForm):
+    occupation_code = SelectField(_l("Occupation"), choices=[], validators=[
+        InputRequired(_l("Choose an occupation."))],
+        description=_l("Occupations with their SSYK 2012 code. Not in the list? Choose "
+                       "“Other occupation” at the end and describe it."))
+    occupation_other = _text(_l("Other occupation"), 120,
+                             description=_l("Only if you chose “Other occupation”."))
+    headcount = WholeNumberField(_l("Number of people"), validators=[
+        InputRequired(_l("Enter how many people you need.")), NumberRange(1, 500)])
+    timeframe = ChoiceRadio(_l("When"), choices=[], validators=[
+        InputRequired(_l("Choose when you need them."))])
+    employment_form = SelectField(_l("Form of employment"), choices=[], validators=[
+        InputRequired(_l("Choose the form of employment."))])
+    hours_per_week = WholeNumberField(_l("Hours per week"), validators=[
+        Optional(), NumberRange(1, 60)], description=_l("Leave empty if it varies."))
+    location = _text(_l("Workplace location"), 160,
+                     description=_l("Address or area, e.g. Mölnlycke företagspark."))
+    swedish_level = SelectField(_l("Swedish needed"), choices=[], validators=[
+        InputRequired(_l("Choose the level of Swedish needed."))])
+    driving_licence = SelectField(_l("Driving licence"), choices=[], validators=[
+        InputRequired(_l("Choose the driving licence needed."))])
+    shift_work = BooleanField(_l("Shift work (evenings, nights or weekends)"))
+    physical_demands = SelectField(_l("Physical demands"), choices=[], validators=[
+        InputRequired(_l("Choose the physical demands."))])
+    other_requirements = TextAreaField(_l("Other requirements"), validators=[
+        Optional(), Length(max=500, message=_l("Use at most %(max)d characters."))])
+    no_formal_education = BooleanField(_l("The job needs no formal education"),
+                                       default=True)
+    plus_languages = _text(_l("Languages that are a plus"), 200,
+                           description=_l("E.g. Arabic, Somali, Tigrinya."))
+    description = TextAreaField(_l("More about the job"), validators=[
+        Optional(), Length(max=2000, message=_l("Use at most %(max)d characters."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.employers.enums import (
+            DrivingLicence,
+            EmploymentForm,
+            NeedTimeframe,
+            PhysicalDemands,
+            SwedishLevel,
+        )
+
+        self.occupation_code.choices = _occupation_choices()
+        self.timeframe.choices = NeedTimeframe.choices()
+        self.employment_form.choices = EmploymentForm.choices()
+        self.swedish_level.choices = SwedishLevel.choices()
+        self.driving_licence.choices = DrivingLicence.choices()
+        self.physical_demands.choices = PhysicalDemands.choices()
+
+    def validate_occupation_other(self, field):
+        if self.occupation_code.data == "other" and not field.data:
+            raise ValidationError(_l("Describe the occupation."))
+
+
+class NewNeedForm(NeedForm):
+    submission_key = SubmissionKeyField()
+
+
+class EditNeedForm(NeedForm):
+    version_id = HiddenField()
+
+    def validate_version_id(self, field):
+        try:
+            int(field.data or "")
+        except ValueError as exc:
+            raise ValidationError(_l("Reload the page and try again.")) from exc
+
+
+class NeedStatusForm(BaseForm):
+    status = SelectField(choices=[("open", "open"), ("filled", "filled"),
+                                  ("archived", "archived")],
+                         validators=[InputRequired()])

@@ -2,11 +2,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import TimestampMixin, TZDateTime
-from portal.employers.enums import Country, MembershipStatus, OrgRole, Sector, SizeBand
+from portal.employers.enums import (
+    Country,
+    DrivingLicence,
+    EmploymentForm,
+    MembershipStatus,
+    NeedStatus,
+    NeedTimeframe,
+    OrgRole,
+    PhysicalDemands,
+    Sector,
+    SizeBand,
+    SwedishLevel,
+)
 from portal.extensions import db
 
 
@@ -123,3 +143,80 @@ class Invitation(TimestampMixin, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(TZDateTime())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class HiringNeed(TimestampMixin, db.Model):
+    """A role an organisation needs to fill, now or in the coming year."""
+
+    __tablename__ = "hiring_needs"
+    __table_args__ = (
+        Index("ix_hiring_needs_org_status", "organisation_id", "status"),
+        CheckConstraint("headcount BETWEEN 1 AND 500", name="headcount_range"),
+        CheckConstraint("occupation_code <> 'other' OR occupation_other <> ''",
+                        name="other_occupation_described"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False)
+    # SSYK 2012 unit group, or "other" with occupation_other describing it.
+    occupation_code: Mapped[str] = mapped_column(String(5), nullable=False, index=True)
+    occupation_other: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    headcount: Mapped[int] = mapped_column(Integer, nullable=False)
+    timeframe: Mapped[str] = mapped_column(String(20), nullable=False,
+                                           default=NeedTimeframe.NOW)
+    employment_form: Mapped[str] = mapped_column(String(20), nullable=False,
+                                                 default=EmploymentForm.PERMANENT)
+    hours_per_week: Mapped[int | None] = mapped_column(Integer)
+    location: Mapped[str] = mapped_column(String(160), nullable=False, default="")
+    swedish_level: Mapped[str] = mapped_column(String(10), nullable=False,
+                                               default=SwedishLevel.BASIC)
+    driving_licence: Mapped[str] = mapped_column(String(4), nullable=False,
+                                                 default=DrivingLicence.NONE)
+    shift_work: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    physical_demands: Mapped[str] = mapped_column(String(10), nullable=False,
+                                                  default=PhysicalDemands.MODERATE)
+    other_requirements: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    no_formal_education: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    plus_languages: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    description: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=NeedStatus.OPEN)
+    status_changed_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    registered_by_staff: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def occupation_label(self) -> str:
+        from portal.employers import occupations
+
+        return occupations.label(self.occupation_code, self.occupation_other)
+
+    @property
+    def status_enum(self) -> NeedStatus:
+        return NeedStatus(self.status)
+
+    @property
+    def timeframe_enum(self) -> NeedTimeframe:
+        return NeedTimeframe(self.timeframe)
+
+    @property
+    def employment_form_enum(self) -> EmploymentForm:
+        return EmploymentForm(self.employment_form)
+
+    @property
+    def swedish_level_enum(self) -> SwedishLevel:
+        return SwedishLevel(self.swedish_level)
+
+    @property
+    def driving_licence_enum(self) -> DrivingLicence:
+        return DrivingLicence(self.driving_licence)
+
+    @property
+    def physical_demands_enum(self) -> PhysicalDemands:
+        return PhysicalDemands(self.physical_demands)

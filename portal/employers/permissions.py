@@ -38,3 +38,10 @@ def require(allowed: bool) -> None:
     """404 rather than 403, so other organisations' ids reveal nothing."""
     if not allowed:
         abort(404)
+
+
+def can_manage_needs(user, org: Organisation) -> bool:
+    """Any active member records and updates the hiring needs; staff too (phone intake)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or _membership(user, org) is not None

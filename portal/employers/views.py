@@ -157,8 +157,28 @@ def dashboard():
         return render_template("employers/no_organisation.html")
     if membership.status == MembershipStatus.PENDING:
         return render_template("employers/pending.html", membership=membership)
-    return render_template("employers/dashboard.html", membership=membership,
-                           organisation=membership.organisation)
+    from portal.employers import needs
+    from portal.requests import services as requests
+    from portal.requests.enums import RequestKind
+
+    org = membership.organisation
+    group = request.args.get("group", "open")
+    group = group if group in ("open", "closed", "all") else "open"
+    kind = request.args.get("kind") or None
+    kind = kind if kind in set(RequestKind) else None
+    context = {"membership": membership, "organisation": org, "group": group, "kind": kind,
+               "kinds": list(RequestKind),
+               "requests": requests.for_organisation(org, group=group, kind=kind),
+               "needs": needs.for_organisation(org, "open"), "need_counts": needs.counts(org),
+               "unread": requests.unread_for_organisation(current_user, org),
+               "upcoming": []}
+    if htmx and htmx.target == "request-list":
+        response = make_response(render_block("employers/dashboard.html", "request_list",
+                                              **context))
+    else:
+        response = make_response(render_template("employers/dashboard.html", **context))
+    response.vary.add("HX-Request")
+    return response
 
 
 def _load_org(org_id: int, check) -> Organisation:

@@ -1,0 +1,1 @@
+"""Service requests from employers, their life cycle, messages and staff handling."""
