@@ -54,7 +54,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _select_locale() -> str:
     from flask import current_app
 
+    from flask import has_request_context
+
     languages = current_app.config["PORTAL_LANGUAGES"]
+    if not has_request_context():  # the CLI, the mail worker: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")

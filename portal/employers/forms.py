@@ -216,9 +216,14 @@ class NeedForm(BaseForm):
         self.driving_licence.choices = DrivingLicence.choices()
         self.physical_demands.choices = PhysicalDemands.choices()
 
-    def validate_occupation_other(self, field):
-        if self.occupation_code.data == "other" and not field.data:
-            raise ValidationError(_l("Describe the occupation."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Not an inline validator: Optional() on the field would stop it when empty.
+        if self.occupation_code.data == "other" and not self.occupation_other.data:
+            self.occupation_other.errors = [*self.occupation_other.errors,
+                                            _l("Describe the occupation.")]
+            valid = False
+        return valid
 
 
 class NewNeedForm(NeedForm):

@@ -272,6 +272,15 @@ def problems(req: ServiceRequest, today: date | None = None) -> list[tuple[str, 
     return found
 
 
+def problems_for(kind: RequestKind, values: dict,
+                 need_ids=()) -> list[tuple[str, str]]:
+    """The same check on answers not yet saved (a form being submitted)."""
+    draft = ServiceRequest(kind=kind, state=S.DRAFT)
+    for name, value in _clean(kind, values).items():
+        setattr(draft, name, value)
+    return problems(draft)
+
+
 # --- creating and editing ------------------------------------------------------------------
 
 def _clean(kind: RequestKind, values: dict) -> dict:

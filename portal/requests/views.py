@@ -82,7 +82,23 @@ def choose(org_id: int):
 
 def _apply_problems(form, found) -> None:
     for name, message in found:
-        form.add_error(name if name in form._fields else None, message)
+        field = form._fields.get(name)
+        if field is None:
+            form.add_error(None, message)
+        elif message not in field.errors:
+            field.errors = [*field.errors, message]
+
+
+def _validate(form, kind: RequestKind) -> bool:
+    """Validate the form; on "submit" also check completeness, so every gap shows at once."""
+    valid = form.validate_on_submit()
+    if form.is_submitted() and form.action.data == "submit":
+        found = [(name, message) for name, message in services.problems_for(kind, form.values())
+                 if not (name in form._fields and form._fields[name].errors)]
+        if found:
+            _apply_problems(form, found)
+            valid = False
+    return valid
 
 
 @bp.route("/organisations/<int:org_id>/requests/new/<kind>", methods=["GET", "POST"])
@@ -98,7 +114,7 @@ def new(org_id: int, kind: str):
         done = idempotency.previous_result(form.submission_key.data)
         if done:
             return redirect(done)
-    if form.validate_on_submit():
+    if _validate(form, kind):
         submit = form.action.data == "submit"
         done = idempotency.claim(form.submission_key.data, user_id=current_user.id)
         if done:
@@ -145,7 +161,7 @@ def edit(org_id: int, request_id: int):
         form = form_for(kind, need_choices=needs)
     comments, overall = services.open_comments(req)
     status = 200
-    if form.validate_on_submit():
+    if _validate(form, kind):
         submit = form.action.data == "submit"
         try:
             services.update_request(req, values=form.values(), need_ids=form.need_ids(),
