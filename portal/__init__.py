@@ -52,9 +52,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _select_locale() -> str:
-    from flask import current_app
-
-    from flask import has_request_context
+    from flask import current_app, has_request_context
 
     languages = current_app.config["PORTAL_LANGUAGES"]
     if not has_request_context():  # the CLI, the mail worker: the default language

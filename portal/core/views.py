@@ -50,11 +50,16 @@ def staff_home():
     organisations = db.session.scalar(select(func.count()).select_from(Organisation))
     pending = db.session.scalar(select(func.count()).select_from(Membership)
                                 .where(Membership.status == MembershipStatus.PENDING))
+    from portal.requests.enums import RequestState
+    from portal.requests.models import ServiceRequest
+
+    waiting = db.session.scalar(select(func.count()).select_from(ServiceRequest).where(
+        ServiceRequest.state == RequestState.SUBMITTED))
     recent = db.session.scalars(select(Organisation).order_by(Organisation.created_at.desc(),
                                                               Organisation.id.desc())
                                 .limit(10)).all()
     return render_template("core/staff_home.html", organisations=organisations,
-                           pending=pending, recent=recent)
+                           pending=pending, recent=recent, waiting=waiting)
 
 
 @bp.get("/dev/mail")

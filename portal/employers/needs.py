@@ -105,5 +105,5 @@ def counts(org: Organisation) -> dict[str, int]:
     rows = db.session.execute(select(HiringNeed.status, func.count()).where(
         HiringNeed.organisation_id == org.id).group_by(HiringNeed.status))
     found = {s.value: 0 for s in NeedStatus}
-    found.update({status: n for status, n in rows.all()})
+    found.update(dict(rows.all()))  # a list of pairs; a Result would look like a mapping
     return found

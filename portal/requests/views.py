@@ -108,8 +108,9 @@ def new(org_id: int, kind: str):
     kind = _kind(kind)
     needs = services.open_needs(org)
     form = form_for(kind, need_choices=needs)
-    if request.method == "GET" and request.args.get("need", "").isdigit():
-        form.needs.data = [request.args["need"]] if "needs" in form._fields else None
+    if (request.method == "GET" and "needs" in form._fields
+            and request.args.get("need", "") in {str(n.id) for n in needs}):
+        form.needs.data = [request.args["need"]]  # "ask for help with this need"
     if form.is_submitted():
         done = idempotency.previous_result(form.submission_key.data)
         if done:
@@ -145,9 +146,6 @@ def new(org_id: int, kind: str):
 def edit(org_id: int, request_id: int):
     org = _org(org_id)
     req = _request(org, request_id)
-    if not perm.can_edit_request(current_user, req):
-        flash(_("This request can no longer be changed. Write a message instead."), "info")
-        return redirect(url_for(".view", org_id=org.id, request_id=req.id))
     kind = req.kind_enum
     needs = services.open_needs(org)
     # Needs already linked stay choosable even if they were filled since.
@@ -159,6 +157,13 @@ def edit(org_id: int, request_id: int):
         form.version_id.data = str(req.version_id)
     else:
         form = form_for(kind, need_choices=needs)
+        # A second click on "Submit" goes where the first one went.
+        done = idempotency.previous_result(form.submission_key.data)
+        if done:
+            return redirect(done)
+    if not perm.can_edit_request(current_user, req):
+        flash(_("This request can no longer be changed. Write a message instead."), "info")
+        return redirect(url_for(".view", org_id=org.id, request_id=req.id))
     comments, overall = services.open_comments(req)
     status = 200
     if _validate(form, kind):
@@ -169,6 +174,9 @@ def edit(org_id: int, request_id: int):
                                     expected_version=int(form.version_id.data or 0))
             if submit:
                 services.submit_request(req, actor=current_user)
+                idempotency.claim(form.submission_key.data, user_id=current_user.id)
+                idempotency.finish(form.submission_key.data,
+                                   url_for(".receipt", org_id=org.id, request_id=req.id))
         except ConflictError as exc:
             form.add_error(None, exc.message)
             form.version_id.data = str(req.version_id)

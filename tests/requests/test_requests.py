@@ -421,3 +421,17 @@ def test_drafts_are_the_employers_own(login_as, org, employer):
     other = factories.employer_of(factories.make_organisation())
     response = login_as(other).get(f"/organisations/{org.id}/requests/{draft.id}")
     assert response.status_code == 404
+
+
+def test_a_double_clicked_resubmit_lands_on_the_receipt(login_as, org, employer, staff):
+    req = factories.make_request(org, employer, submit=True)
+    services.transition(req, S.NEEDS_INFO, actor=staff, reason="Fler detaljer, tack.")
+    db.session.commit()
+    client = login_as(employer)
+    url = f"/organisations/{org.id}/requests/{req.id}/edit"
+    fields = {**hidden_inputs(client.get(url).get_data(as_text=True)),
+              **form_data("placement", details="Skyddsskor finns."), "action": "submit"}
+    first, second = client.post(url, data=fields), client.post(url, data=fields)
+    assert first.headers["Location"].endswith(f"/requests/{req.id}/receipt")
+    assert second.headers["Location"] == first.headers["Location"]
+    assert [c.to_state for c in services.timeline(req)].count(S.SUBMITTED) == 2
