@@ -115,7 +115,10 @@ class ServiceRequest(TimestampMixin, db.Model):
 
     @property
     def display_reference(self) -> str:
-        return self.reference or f"#{self.id}"
+        from flask_babel import gettext
+
+        # Drafts have no reference yet; "#9" would be confused with REQ-2026-00009.
+        return self.reference or gettext("Draft %(num)d", num=self.id)
 
     @property
     def summary(self) -> str:

@@ -332,14 +332,15 @@ def create_request(org: Organisation, kind: RequestKind, *, values: dict, need_i
     return req
 
 
-def update_request(req: ServiceRequest, *, values: dict, need_ids=(), actor: User,
+def update_request(req: ServiceRequest, *, values: dict, need_ids=None, actor: User,
                    expected_version: int | None = None) -> dict:
+    """Apply the employer's edits; ``need_ids=None`` leaves the linked needs as they are."""
     if req.state_enum not in EDITABLE_STATES:
         raise DomainError(_("This request can no longer be changed. Write a message "
                             "instead."))
     check_version(req, expected_version)
     changes = audit.diff(req, _clean(req.kind_enum, values))
-    needs = _own_needs(req.organisation, need_ids)
+    needs = req.needs if need_ids is None else _own_needs(req.organisation, need_ids)
     before = [n.id for n in req.needs]
     if before != [n.id for n in needs]:
         req.needs = needs

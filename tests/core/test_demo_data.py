@@ -1,0 +1,115 @@
+"""The demo data (`flask portal demo-data`): every kind and state of request, a
+history that follows the life cycle, and a second load that adds nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.core.dates import local_today
+from portal.core.demo import CASE_OFFICER, ORGANISATIONS, load
+from portal.core.models import AuditEvent, OutboxMessage
+from portal.employers.enums import NeedStatus
+from portal.employers.models import HiringNeed, Organisation
+from portal.extensions import db
+from portal.requests import services
+from portal.requests.enums import RequestKind, RequestState
+from portal.requests.models import (
+    InternalNote,
+    RequestMessage,
+    RequestStatusChange,
+    RequestSubmission,
+    ServiceRequest,
+)
+
+S = RequestState
+
+
+@pytest.fixture
+def demo(app, monkeypatch) -> list[str]:
+    """Load the demo with mail held in the outbox, as in development."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    return list(load())
+
+
+def _demo_requests() -> list[ServiceRequest]:
+    names = [o[0] for o in ORGANISATIONS]
+    return list(db.session.scalars(
+        select(ServiceRequest).join(Organisation, Organisation.id == ServiceRequest.organisation_id)
+        .where(Organisation.name.in_(names)).order_by(ServiceRequest.id)))
+
+
+def _history(req: ServiceRequest) -> list[RequestStatusChange]:
+    return list(db.session.scalars(select(RequestStatusChange).where(
+        RequestStatusChange.request_id == req.id).order_by(RequestStatusChange.id)))
+
+
+def test_demo_has_every_kind_and_state(demo):
+    reqs = _demo_requests()
+    assert {r.kind_enum for r in reqs} == set(RequestKind)
+    assert {r.state_enum for r in reqs} == set(RequestState)
+    assert any(line.startswith("request REQ-") for line in demo)
+
+    # needs_info with comments beside the fields; declined and withdrawn with reasons.
+    waiting = [r for r in reqs if r.state_enum == S.NEEDS_INFO]
+    assert all(services.open_comments(r)[0] for r in waiting)
+    assert all(r.decline_reason for r in reqs if r.state_enum == S.DECLINED)
+    assert all(r.withdraw_reason for r in reqs if r.state_enum == S.WITHDRAWN)
+    # One request went back to the employer and came in again with changes.
+    assert any(services.changes_since_last_submission(r) for r in reqs)
+    # Some are about hiring needs; the needs include filled and archived ones.
+    assert any(r.needs for r in reqs)
+    assert {n.status for n in db.session.scalars(select(HiringNeed))} == set(NeedStatus)
+    # A conversation on both sides, from the demo case officer, and an internal note.
+    thread = list(db.session.scalars(select(RequestMessage)))
+    officer = db.session.scalar(select(User).where(User.email == CASE_OFFICER))
+    assert {m.author_id for m in thread if m.from_staff} == {officer.id}
+    assert any(not m.from_staff for m in thread)
+    assert db.session.scalar(select(func.count()).select_from(InternalNote)) >= 1
+    # Dates count from the day of loading, so every submitted request was valid.
+    today = local_today()
+    for r in reqs:
+        for day in (r.period_start, r.period_end, r.preferred_start):
+            assert day is None or day >= today, (r.id, day)
+
+
+def test_demo_histories_follow_the_transitions_table(demo):
+    reqs = _demo_requests()
+    assert reqs
+    for req in reqs:
+        here = S.DRAFT
+        submissions = 0
+        for change in _history(req):
+            move = (S(change.from_state), S(change.to_state))
+            assert S(change.from_state) == here, (req.id, move)
+            assert move in services.TRANSITIONS, (req.id, move)
+            side = services.STAFF if change.actor.is_staff else services.EMPLOYER
+            assert side in services.TRANSITIONS[move], (req.id, move, side)
+            if move[1] == S.DECLINED:
+                assert change.reason == req.decline_reason
+            if move[1] == S.NEEDS_INFO:
+                assert change.reason or change.field_comments
+            submissions += move[1] == S.SUBMITTED
+            here = move[1]
+        assert here == req.state_enum, req.id
+        assert (req.reference is not None) == (submissions > 0), req.id
+        assert submissions == db.session.scalar(
+            select(func.count()).select_from(RequestSubmission)
+            .where(RequestSubmission.request_id == req.id)), req.id
+
+
+COUNTED = (User, Organisation, HiringNeed, ServiceRequest, RequestStatusChange,
+           RequestSubmission, RequestMessage, InternalNote, OutboxMessage, AuditEvent)
+
+
+def _counts() -> dict[str, int]:
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m))
+            for m in COUNTED}
+
+
+def test_loading_the_demo_twice_adds_nothing(demo):
+    before = _counts()
+    assert before["ServiceRequest"] and before["HiringNeed"]
+    assert list(load()) == []
+    assert _counts() == before
