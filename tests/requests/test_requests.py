@@ -435,3 +435,17 @@ def test_a_double_clicked_resubmit_lands_on_the_receipt(login_as, org, employer,
     assert first.headers["Location"].endswith(f"/requests/{req.id}/receipt")
     assert second.headers["Location"] == first.headers["Location"]
     assert [c.to_state for c in services.timeline(req)].count(S.SUBMITTED) == 2
+
+
+def test_asking_for_help_with_a_need_prelinks_it(login_as, org, employer):
+    need = factories.make_need(org, created_by=employer)
+    other = factories.make_need(factories.make_organisation())
+    client = login_as(employer)
+    body = client.get(f"{new_url(org, 'recruitment_event')}?need={need.id}").get_data(
+        as_text=True)
+    assert re.search(rf'<input[^>]*checked[^>]*value="{need.id}"|<input[^>]*value="{need.id}"'
+                     r'[^>]*checked', body)
+    # Another organisation's need id is ignored, not shown.
+    body = client.get(f"{new_url(org, 'recruitment_event')}?need={other.id}").get_data(
+        as_text=True)
+    assert "checked" not in body
