@@ -119,6 +119,11 @@ def load_config(overrides: dict | None = None) -> dict:
         # Where staff hear that an employer wrote or resubmitted when no one is
         # assigned to the request yet (the unit's shared mailbox); empty: no mail.
         "PORTAL_STAFF_INBOX": os.environ.get("PORTAL_STAFF_INBOX", ""),
+        # Service levels: first response within N working days of submission;
+        # intern/placement requests get a placement commitment within N days
+        # (Helsingør's four-week rule). Both pause while waiting for the employer.
+        "FIRST_RESPONSE_WORKING_DAYS": _int("FIRST_RESPONSE_WORKING_DAYS", 3),
+        "PLACEMENT_COMMITMENT_DAYS": _int("PLACEMENT_COMMITMENT_DAYS", 28),
         # Rate limits (Flask-Limiter). memory:// is per process; use Redis in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),

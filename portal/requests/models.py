@@ -67,6 +67,13 @@ class ServiceRequest(TimestampMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(TZDateTime())  # first submission
     state_changed_at: Mapped[datetime] = mapped_column(TZDateTime(), nullable=False,
                                                        default=utcnow)
+    # Service levels (see sla.py): set on the first submission, paused while the
+    # request waits for the employer (needs_info).
+    first_response_due: Mapped[date | None] = mapped_column(Date, index=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    commitment_due: Mapped[date | None] = mapped_column(Date, index=True)
+    committed_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    paused_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     decline_reason: Mapped[str | None] = mapped_column(String(2000))
     withdraw_reason: Mapped[str | None] = mapped_column(String(2000))
 
@@ -119,6 +126,18 @@ class ServiceRequest(TimestampMixin, db.Model):
 
         # Drafts have no reference yet; "#9" would be confused with REQ-2026-00009.
         return self.reference or gettext("Draft %(num)d", num=self.id)
+
+    @property
+    def next_due(self) -> date | None:
+        from portal.requests import sla
+
+        return sla.next_due(self)
+
+    @property
+    def sla_status(self) -> str | None:
+        from portal.requests import sla
+
+        return sla.status(self)
 
     @property
     def summary(self) -> str:

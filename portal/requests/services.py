@@ -27,7 +27,7 @@ from portal.core.models import OutboxMessage, utcnow
 from portal.employers.enums import MembershipStatus, NeedStatus
 from portal.employers.models import HiringNeed, Membership, Organisation
 from portal.extensions import db
-from portal.requests import fields
+from portal.requests import fields, sla
 from portal.requests.enums import (
     EDITABLE_STATES,
     OPEN_STATES,
@@ -195,6 +195,7 @@ def transition(req: ServiceRequest, to: RequestState, *, actor: User, reason: st
         req.decline_reason = reason
     if to == S.WITHDRAWN:
         req.withdraw_reason = reason or None
+    sla.on_transition(req, before, to, by_staff=actor.is_staff)
     change = RequestStatusChange(request_id=req.id, actor_id=actor.id, from_state=before,
                                  to_state=to, reason=reason, field_comments=comments or None,
                                  created_at=now)
@@ -361,6 +362,7 @@ def submit_request(req: ServiceRequest, *, actor: User) -> RequestStatusChange:
     if req.reference is None:
         req.reference = next_reference()
         req.submitted_at = utcnow()
+        sla.on_first_submission(req)
     return transition(req, S.SUBMITTED, actor=actor)
 
 
@@ -488,6 +490,8 @@ def post_message(req: ServiceRequest, *, author: User, body: str) -> RequestMess
     db.session.add(message)
     db.session.flush()
     db.session.add(MessageRead(message_id=message.id, user_id=author.id))
+    if author.is_staff:
+        sla.on_staff_response(req)
     audit.record("request.message", req, actor=author, changes={"message_id": message.id})
     # The mail carries a link, never the text: messages may hold personal data.
     if author.is_staff:
