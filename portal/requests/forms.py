@@ -7,6 +7,8 @@ can be saved half done.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -39,6 +41,10 @@ class RequiredToSubmit:
 
     def __call__(self, form, field):
         return None
+
+
+# As portal.core.forms refuses them in every declared text field.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _length(n):
@@ -184,8 +190,26 @@ class TransitionForm(BaseForm):
                            validators=[Optional(), _length(2000)])
 
     def __init__(self, *args, moves=(), **kwargs):
+        self._comments: list[str] = []
         super().__init__(*args, **kwargs)
         self.to.choices = [(m.value, m.label) for m in moves]
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        # The comment-<field> inputs are read by the view, not declared here: keep
+        # them to hold them to the same rule as every other text field.
+        formdata = self.meta.wrap_formdata(self, formdata)
+        if formdata is not None:
+            self._comments = [value for key in formdata if key.startswith("comment-")
+                              for value in formdata.getlist(key)]
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if any(not isinstance(v, str) or _CONTROL.search(v) for v in self._comments):
+            self.form_errors.append(_l("Remove the invisible control characters from the "
+                                       "text."))
+            return False
+        return valid
 
     def validate_version_id(self, field):
         try:
@@ -196,3 +220,10 @@ class TransitionForm(BaseForm):
     @property
     def target(self) -> RequestState:
         return RequestState(self.to.data)
+
+
+class AssignForm(BaseForm):
+    """"me", "none" or a staff user's id; checked by the view."""
+
+    assignee = StringField(validators=[InputRequired(), Length(max=12)])
+    version_id = StringField(validators=[Optional(), Length(max=12)])

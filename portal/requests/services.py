@@ -545,6 +545,31 @@ def mark_all_read(user: User, org: Organisation) -> int:
     return mark_read(user, list(db.session.scalars(_unread_for_org_query(user, org))))
 
 
+# --- assignment -----------------------------------------------------------------------------
+
+def assign(req: ServiceRequest, assignee: User | None, *, actor: User,
+           expected_version: int | None = None) -> bool:
+    """Give the request to a staff member (or to no one); returns whether it changed."""
+    check_version(req, expected_version)
+    if not actor.is_staff:
+        raise DomainError(_("Only staff can assign requests."))
+    if assignee is not None and not (assignee.is_staff and assignee.active):
+        raise DomainError(_("Choose an active staff member."), "assignee")
+    before = req.assigned_to_id
+    after = assignee.id if assignee is not None else None
+    if before == after:
+        return False
+    req.assigned_to_id = after
+    req.assigned_to = assignee
+    audit.record("request.assigned", req, actor=actor, changes={"assigned_to_id": (before, after)})
+    if assignee is not None and assignee.id != actor.id:
+        queue_mail("request_assigned", assignee.email, assignee.locale, related=req, req=req,
+                   organisation=req.organisation, user=assignee, actor=actor,
+                   link=external_url("staff_requests.detail", request_id=req.id))
+    db.session.flush()
+    return True
+
+
 # --- internal notes (staff only) -------------------------------------------------------------
 
 def add_note(req: ServiceRequest, *, author: User, body: str) -> InternalNote:

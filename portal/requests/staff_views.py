@@ -1,40 +1,94 @@
 """A minimal staff side for requests: a list and a detail page with the life cycle.
 
-The full triage desk (filters, assignment, service levels) is its own piece of work.
+The inbox filters, searches and sorts in SQL (triage.py); staff assign requests
+to themselves or a colleague from the list or the request page.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 
+from portal.accounts.models import User
+from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
-from portal.core.permissions import Access, access
+from portal.core.permissions import Access, access, safe_next
 from portal.employers import needs as need_services
-from portal.extensions import db
-from portal.requests import fields, services
-from portal.requests.enums import RequestState
-from portal.requests.forms import MessageForm, NoteForm, TransitionForm
+from portal.employers.enums import Sector
+from portal.extensions import db, htmx
+from portal.requests import fields, services, triage
+from portal.requests.enums import RequestKind, RequestState
+from portal.requests.forms import AssignForm, MessageForm, NoteForm, TransitionForm
 from portal.requests.models import ServiceRequest
 
 bp = Blueprint("staff_requests", __name__, url_prefix="/staff/requests")
 
 
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
-
-
 @bp.get("/")
 @access(Access.STAFF)
 def index():
-    state = request.args.get("state") or None
-    state = state if state in set(RequestState) else None
-    page = services.staff_list(state=state, page=_page(),
-                               per_page=current_app.config["PAGE_SIZE"])
-    return render_template("staff_requests/index.html", page=page, state=state,
-                           states=[s for s in RequestState if s != RequestState.DRAFT])
+    filters = triage.Filters.from_args(request.args)
+    page = triage.inbox(filters, current_user, per_page=current_app.config["PAGE_SIZE"])
+    context = {"page": page, "filters": filters, "kinds": list(RequestKind),
+               "states": [s for s in RequestState if s != RequestState.DRAFT],
+               "sectors": list(Sector), "staff": triage.staff_members(),
+               "sorts": triage.SORTS, "today": local_today(),
+               "due_soon": triage.due_soon_limit()}
+    if htmx and htmx.target == "inbox":
+        response = make_response(render_block("staff_requests/index.html", "inbox", **context))
+    else:
+        response = make_response(render_template("staff_requests/index.html", **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.post("/<int:request_id>/assign")
+@access(Access.STAFF)
+def assign(request_id: int):
+    req = _load(request_id)
+    form = AssignForm()
+    back = safe_next(request.form.get("next"), url_for(".detail", request_id=req.id))
+    if not form.validate_on_submit():
+        flash(_("Choose whom to give the request to."), "error")
+        return redirect(back)
+    choice = form.assignee.data
+    assignee = None
+    if choice == "me":
+        assignee = current_user
+    elif choice != "none":
+        assignee = db.session.get(User, int(choice)) if choice.isdigit() and \
+            len(choice) < 10 else None
+        if assignee is None:
+            flash(_("Choose an active staff member."), "error")
+            return redirect(back)
+    version = form.version_id.data
+    try:
+        services.assign(req, assignee, actor=current_user,
+                        expected_version=int(version) if version.isdigit() else None)
+    except ConflictError as exc:
+        flash(exc.message, "error")
+        return redirect(back)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(back)
+    if assignee is None:
+        flash(_("%(ref)s is no longer assigned to anyone.", ref=req.display_reference),
+              "success")
+    else:
+        flash(_("%(ref)s is now handled by %(name)s.", ref=req.display_reference,
+                name=assignee.full_name), "success")
+    return redirect(back)
 
 
 def _detail(req: ServiceRequest, *, transition_form=None, message_form=None, note_form=None,
@@ -55,6 +109,7 @@ def _detail(req: ServiceRequest, *, transition_form=None, message_form=None, not
         needs=need_services.for_organisation(req.organisation, "open"),
         transition_form=transition_form, message_form=message_form or MessageForm(),
         note_form=note_form or NoteForm(), field_names=fields.names(req.kind_enum),
+        staff=triage.staff_members(),
         field_label=lambda n: fields.label(req.kind_enum, n)), status
 
 
