@@ -53,6 +53,14 @@ def index():
     return response
 
 
+@bp.get("/my-day")
+@access(Access.STAFF)
+def my_day():
+    return render_template("staff_requests/my_day.html", today=local_today(),
+                           due_soon=triage.due_soon_limit(),
+                           sections=triage.my_day(current_user))
+
+
 @bp.post("/<int:request_id>/assign")
 @access(Access.STAFF)
 def assign(request_id: int):

@@ -163,3 +163,27 @@ def staff_members() -> list[User]:
 
 def due_soon_limit() -> date:
     return local_today() + timedelta(days=DUE_SOON_DAYS)
+
+
+def my_day(user: User, limit: int = 50) -> dict[str, list[ServiceRequest]]:
+    """What the staff member should look at today, in SQL."""
+    due = due_expression()
+    today = local_today()
+    base = (select(ServiceRequest).where(ServiceRequest.state != RequestState.DRAFT)
+            .options(selectinload(ServiceRequest.assigned_to)))
+    mine = base.where(ServiceRequest.assigned_to_id == user.id)
+
+    def rows(q):
+        return list(db.session.scalars(q.limit(limit)))
+
+    return {
+        "overdue": rows(mine.where(due < today).order_by(due, ServiceRequest.id)),
+        "due_soon": rows(mine.where(due >= today, due <= due_soon_limit())
+                         .order_by(due, ServiceRequest.id)),
+        "waiting": rows(mine.where(ServiceRequest.state == RequestState.NEEDS_INFO)
+                        .order_by(ServiceRequest.state_changed_at)),
+        "unassigned": rows(base.where(ServiceRequest.assigned_to_id.is_(None),
+                                      ServiceRequest.state.in_([s.value for s in OPEN_STATES]))
+                           .order_by(case((due.is_(None), 1), else_=0), due,
+                                     ServiceRequest.submitted_at)),
+    }

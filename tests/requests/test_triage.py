@@ -126,3 +126,16 @@ def test_only_active_staff_can_be_given_a_request(login_as, desk):
            {"assignee": str(employer.id)}, get_url=f"/staff/requests/{desk['course'].id}")
     db.session.expire_all()
     assert db.session.get(ServiceRequest, desk["course"].id).assigned_to_id is None
+
+
+def test_my_day_shows_what_is_due(login_as, desk):
+    staff = desk["staff"]
+    services.assign(desk["event"], staff, actor=staff)  # overdue, now mine
+    db.session.commit()
+    body = login_as(staff).get("/staff/requests/my-day").get_data(as_text=True)
+    overdue = body[body.index('id="overdue-title"'):body.index('id="soon-title"')]
+    assert desk["event"].reference in overdue
+    assert desk["placement"].reference not in overdue
+    unassigned = body[body.index('id="unassigned-title"'):]
+    assert desk["course"].reference in unassigned
+    assert desk["event"].reference not in unassigned
