@@ -23,6 +23,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from html import escape
 from urllib.parse import quote, urlsplit
 
@@ -36,9 +37,31 @@ from portal.accounts import tokens
 from portal.accounts.models import User
 from portal.core import errorpages
 from portal.core.models import OutboxMessage, utcnow
+from portal.employers import needs as need_services
 from portal.employers import services as employer_services
-from portal.employers.enums import OrgRole, Sector, SizeBand
+from portal.employers.enums import (
+    DrivingLicence,
+    EmploymentForm,
+    NeedStatus,
+    NeedTimeframe,
+    OrgRole,
+    PhysicalDemands,
+    Sector,
+    SizeBand,
+    SwedishLevel,
+)
+from portal.employers.models import Organisation
 from portal.extensions import db
+from portal.requests import fields as request_field_table
+from portal.requests import services as request_services
+from portal.requests.enums import (
+    MentorTopic,
+    PlacementType,
+    RequestKind,
+    RequestState,
+    SupervisorStatus,
+    Venue,
+)
 from tests import factories
 from tests.support import PASSWORD, hidden_inputs
 
@@ -79,6 +102,7 @@ HOSTILE = [
     "1e309",
     "NaN",
     "null",
+    "None",
     "javascript:alert(1)",
     "//evil.example/",
     "/\\evil.example",
@@ -120,6 +144,8 @@ class Form:
     fields: tuple[str, ...]
     prepare: Callable  # (client) -> (url, valid values, get_url)
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # What a browser sends with even an empty form: the button pressed.
+    button: dict[str, str] = field(default_factory=dict)
 
     def target(self, app, login_as, logged_in: dict | None = None) -> Target:
         """Prepare the form; ``logged_in`` keeps one logged-in client across examples."""
@@ -248,6 +274,184 @@ def _staff_edit(client):
     return f"/admin/users/{target.id}", {"role": "staff_manager", "active": "y"}, None
 
 
+# --- hiring needs and service requests --------------------------------------------------
+
+NEED_FIELDS = ("occupation_code", "occupation_other", "headcount", "timeframe",
+               "employment_form", "hours_per_week", "location", "swedish_level",
+               "driving_licence", "shift_work", "physical_demands", "other_requirements",
+               "no_formal_education", "plus_languages", "description")
+NEED_CHOICES = {"occupation_code": ("9111", "5223", "other"),
+                "timeframe": tuple(t.value for t in NeedTimeframe),
+                "employment_form": tuple(e.value for e in EmploymentForm),
+                "swedish_level": tuple(s.value for s in SwedishLevel),
+                "driving_licence": tuple(d.value for d in DrivingLicence),
+                "physical_demands": tuple(p.value for p in PhysicalDemands),
+                "shift_work": ("y",), "no_formal_education": ("y",)}
+REQUEST_CHOICES = {"venue": tuple(v.value for v in Venue),
+                   "placement_type": tuple(p.value for p in PlacementType),
+                   "supervisor_status": tuple(s.value for s in SupervisorStatus),
+                   "topics": tuple(t.value for t in MentorTopic),
+                   "guaranteed_interviews": ("y",), "hosts_practical": ("y",),
+                   "action": ("submit", "draft")}
+STAFF_MOVES = tuple(s.value for s in RequestState)
+
+
+def valid_need() -> dict:
+    return {"occupation_code": "9111", "headcount": "3", "timeframe": "now",
+            "employment_form": "permanent", "hours_per_week": "30", "location": "Mölnlycke",
+            "swedish_level": "basic", "driving_licence": "B", "shift_work": "y",
+            "physical_demands": "moderate", "other_requirements": "Tål damm.",
+            "no_formal_education": "y", "plus_languages": "arabiska",
+            "description": "Kontorsstädning på morgonen."}
+
+
+def own_org(client) -> Organisation:
+    return db.session.get(Organisation, own_org_id(client))
+
+
+def _new_need(client):
+    return f"/organisations/{own_org_id(client)}/needs/new", valid_need(), None
+
+
+def _edit_need(client):
+    org = own_org(client)
+    need = factories.make_need(org, created_by=client.user)
+    return f"/organisations/{org.id}/needs/{need.id}/edit", {
+        **valid_need(), "headcount": "5", "version_id": str(need.version_id)}, None
+
+
+def _need_status(client):
+    org = own_org(client)
+    need = factories.make_need(org, created_by=client.user)
+    return f"/organisations/{org.id}/needs/{need.id}/status", {"status": "filled"}, \
+        f"/organisations/{org.id}/needs"
+
+
+def request_form(kind: str) -> dict:
+    """factories.request_values as a browser sends them: text, dates as YYYY-MM-DD."""
+    out = {}
+    for name, value in factories.request_values(kind).items():
+        if isinstance(value, bool):
+            if value:
+                out[name] = "y"
+        elif isinstance(value, date):
+            out[name] = value.isoformat()
+        elif isinstance(value, list):
+            out[name] = list(value)
+        else:
+            out[name] = str(value)
+    return out
+
+
+def request_fields(kind: str, *extra: str) -> tuple[str, ...]:
+    return (*request_field_table.names(RequestKind(kind)), "needs", "action", *extra)
+
+
+def _new_request(kind: str, action: str):
+    def prepare(client):
+        org = own_org(client)
+        # An open need, so the form has its "needs" checkboxes too.
+        need = factories.make_need(org, created_by=client.user)
+        return f"/organisations/{org.id}/requests/new/{kind}", {
+            **request_form(kind), "needs": [str(need.id)], "action": action}, None
+
+    return prepare
+
+
+def _new_draft(client):
+    """Half done, saved with "Save as draft"."""
+    org = own_org(client)
+    need = factories.make_need(org, created_by=client.user)
+    start = request_form("placement")["period_start"]
+    return f"/organisations/{org.id}/requests/new/placement", {
+        "roles": "Lagerarbetare", "headcount": "2", "period_start": start,
+        "needs": [str(need.id)], "action": "draft"}, None
+
+
+def needs_info_request(org: Organisation, actor: User, kind: str = "placement"):
+    """A submitted request the coordinator has sent back with comments."""
+    req = factories.make_request(org, actor, kind, submit=True)
+    request_services.transition(req, RequestState.NEEDS_INFO,
+                                actor=factories.make_user("staff"),
+                                reason="Vi behöver veta mer.",
+                                field_comments={"tasks": "Beskriv arbetsuppgifterna."})
+    db.session.commit()
+    return req
+
+
+def _edit_request(state: str):
+    def prepare(client):
+        org = own_org(client)
+        need = factories.make_need(org, created_by=client.user)
+        if state == "draft":
+            req = factories.make_request(org, client.user, "placement", needs=[need])
+        else:
+            req = needs_info_request(org, client.user)
+        return f"/organisations/{org.id}/requests/{req.id}/edit", {
+            **request_form("placement"), "tasks": "Plock, pack och inventering",
+            "needs": [str(need.id)], "action": "submit",
+            "version_id": str(req.version_id)}, None
+
+    return prepare
+
+
+def _withdraw(client):
+    org = own_org(client)
+    req = factories.make_request(org, client.user, "recruitment_event", submit=True)
+    return f"/organisations/{org.id}/requests/{req.id}/withdraw", {
+        "version_id": str(req.version_id), "reason": "Vi har redan anställt."}, None
+
+
+def _employer_message(client):
+    org = own_org(client)
+    req = factories.make_request(org, client.user, "placement", submit=True)
+    view = f"/organisations/{org.id}/requests/{req.id}"
+    return f"{view}/messages", {"body": "Hej! Kan ni börja i maj?"}, view
+
+
+def _mark_read(client):
+    org = own_org(client)
+    req = factories.make_request(org, client.user, "placement", submit=True)
+    request_services.post_message(req, author=factories.make_user("staff"),
+                                  body="Hej, vi har en fråga.")
+    db.session.commit()
+    return f"/organisations/{org.id}/messages/read", {"request_id": str(req.id)}, \
+        "/organisation"
+
+
+def submitted_request(kind: str = "placement"):
+    org = factories.make_organisation()
+    return factories.make_request(org, factories.employer_of(org), kind, submit=True)
+
+
+def _transition(client):
+    req = submitted_request()
+    return f"/staff/requests/{req.id}/transition", {
+        "to": "needs_info", "version_id": str(req.version_id),
+        "reason": "Vi behöver veta mer.", "comment-tasks": "Beskriv arbetsuppgifterna.",
+        "comment-hours_per_week": "Stämmer 30 timmar?"}, f"/staff/requests/{req.id}"
+
+
+def _staff_message(client):
+    req = submitted_request()
+    return f"/staff/requests/{req.id}/messages", {"body": "Hej! Vi återkommer."}, \
+        f"/staff/requests/{req.id}"
+
+
+def _staff_note(client):
+    req = submitted_request()
+    return f"/staff/requests/{req.id}/notes", {"body": "Ringde, inget svar."}, \
+        f"/staff/requests/{req.id}"
+
+
+# A request form is sent with one of its buttons; "Submit" is the one that checks it all.
+SUBMIT = {"action": "submit"}
+EDIT_REQUEST_FIELDS = request_fields("placement", "version_id", "submission_key")
+KINDS = ("recruitment_event", "tailored_course", "placement", "mentor_training")
+TRANSITION_FIELDS = ("to", "version_id", "reason", "comment-tasks", "comment-hours_per_week",
+                     "comment-roles")
+
+
 FORMS = [
     Form("login", "/login", None, ("email", "password", "next"), _login),
     Form("register", "/register", None,
@@ -280,6 +484,32 @@ FORMS = [
          {"role": STAFF_ROLES, "locale": LOCALES}),
     Form("staff-edit", "/admin/users/<id>", "admin", ("role", "active"), _staff_edit,
          {"role": STAFF_ROLES, "active": ("y",)}),
+    Form("new-need", "/organisations/<own id>/needs/new", "employer",
+         (*NEED_FIELDS, "submission_key"), _new_need, NEED_CHOICES),
+    Form("edit-need", "/organisations/<own id>/needs/<id>/edit", "employer",
+         (*NEED_FIELDS, "version_id"), _edit_need, NEED_CHOICES),
+    Form("need-status", "/organisations/<own id>/needs/<id>/status", "employer", ("status",),
+         _need_status, {"status": ("open", "filled", "archived")}),
+    *(Form(f"new-request-{kind}", f"/organisations/<own id>/requests/new/{kind}", "employer",
+           request_fields(kind, "submission_key"), _new_request(kind, "submit"),
+           REQUEST_CHOICES, SUBMIT) for kind in KINDS),
+    Form("new-request-draft", "/organisations/<own id>/requests/new/placement", "employer",
+         request_fields("placement", "submission_key"), _new_draft, REQUEST_CHOICES, SUBMIT),
+    Form("edit-request-draft", "/organisations/<own id>/requests/<id>/edit", "employer",
+         EDIT_REQUEST_FIELDS, _edit_request("draft"), REQUEST_CHOICES, SUBMIT),
+    Form("edit-request-needs-info", "/organisations/<own id>/requests/<id>/edit", "employer",
+         EDIT_REQUEST_FIELDS, _edit_request("needs_info"), REQUEST_CHOICES, SUBMIT),
+    Form("withdraw-request", "/organisations/<own id>/requests/<id>/withdraw", "employer",
+         ("version_id", "reason"), _withdraw),
+    Form("employer-message", "/organisations/<own id>/requests/<id>/messages", "employer",
+         ("body",), _employer_message),
+    Form("mark-read", "/organisations/<own id>/messages/read", "employer", ("request_id",),
+         _mark_read),
+    Form("staff-transition", "/staff/requests/<id>/transition", "staff", TRANSITION_FIELDS,
+         _transition, {"to": STAFF_MOVES}),
+    Form("staff-message", "/staff/requests/<id>/messages", "staff", ("body",),
+         _staff_message),
+    Form("staff-note", "/staff/requests/<id>/notes", "staff", ("body",), _staff_note),
 ]
 
 # GET forms, fuzzed by their query strings (and path, for the language switch).
@@ -287,7 +517,34 @@ QUERY_FORMS = [
     ("/register/check-number", None, ("country", "org_number")),
     ("/language/<code>", None, ("next",)),
     ("/login", None, ("next",)),
+    # The lists filter by query string; they are shown with rows in them (seed_lists).
+    ("/organisation", "employer", ("group", "kind")),
+    ("/organisations/<own id>/requests", "employer", ("group", "kind")),
+    ("/organisations/<own id>/needs", "employer", ("status",)),
+    ("/staff/requests/", "staff", ("state", "page")),
 ]
+
+
+def seed_lists(client) -> None:
+    """Needs and requests in several states, and an unread message, for the lists.
+
+    For an employer, in their own organisation; for staff, in a new one."""
+    if client.user.is_staff:
+        org = factories.make_organisation()
+        employer = factories.employer_of(org)
+    else:
+        org, employer = own_org(client), client.user
+    staff = factories.make_user("staff")
+    need = factories.make_need(org, created_by=employer)
+    filled = factories.make_need(org, created_by=employer, occupation_code="5223")
+    need_services.set_status(filled, NeedStatus.FILLED, actor=employer)
+    factories.make_request(org, employer, "placement", needs=[need])  # a draft
+    needs_info_request(org, employer, "recruitment_event")
+    answered = factories.make_request(org, employer, "mentor_training", submit=True)
+    request_services.post_message(answered, author=staff, body="Hej! En fråga.")
+    gone = factories.make_request(org, employer, "tailored_course", submit=True)
+    request_services.withdraw(gone, actor=employer, reason="Vi har anställt.")
+    db.session.commit()
 
 
 # --- checks --------------------------------------------------------------------------
@@ -429,7 +686,8 @@ def logged_in():
 def test_hostile_values_never_break_a_form(form, data, app, login_as, logged_in):
     target = form.target(app, login_as, logged_in)
     page = target.client.get(target.get_url or target.url)
-    assert page.status_code == 200, (target.url, page.status_code)
+    assert page.status_code == 200, \
+        (target.get_url or target.url, page.status_code, _errors[-1] if _errors else "")
     sent = hidden_inputs(page.get_data(as_text=True))
     sent.update(target.valid)
     changed = data.draw(st.sets(st.sampled_from(form.fields), min_size=1,
@@ -444,19 +702,57 @@ def test_hostile_values_never_break_a_form(form, data, app, login_as, logged_in)
     check(target.client.post(target.url, data=sent), sent)
 
 
+# Forms with no required field: sent empty, they do what they say (marking read
+# without a request marks all read).
+NOTHING_REQUIRED = {"mark-read"}
+# Forms of buttons in a list: a problem comes back as a message over the list.
+FLASHING_FORMS = {"need-status"}
+
+
+def flashed_errors(client, location: str) -> list[str]:
+    body = client.get(location).get_data(as_text=True)
+    return re.findall(r'<p class="flash flash-error">(.*?)</p>', body, re.S)
+
+
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
 def test_an_empty_form_explains_itself(form, app, login_as):
-    """Only the CSRF token: every required field missing."""
+    """Only the CSRF token (and the button pressed): every required field missing."""
     target = form.target(app, login_as)
     page = target.client.get(target.get_url or target.url)
     token = hidden_inputs(page.get_data(as_text=True))["csrf_token"]
-    response = target.client.post(target.url, data={"csrf_token": token})
-    body = check(response, {})
-    if form.name == "join":  # without a known number it sends you back to register
+    sent = {"csrf_token": token, **form.button}
+    before = row_counts()
+    response = target.client.post(target.url, data=sent)
+    body = check(response, sent)
+    # (join: without a known number it sends you back to register)
+    if form.name == "join" or form.name in NOTHING_REQUIRED:
         assert response.status_code == 302
+    elif form.name in FLASHING_FORMS:
+        assert response.status_code == 302
+        assert flashed_errors(target.client, response.headers["Location"]), \
+            "refused without saying why"
+        assert row_counts() == before
     else:
         assert response.status_code == 422
         assert 'id="error-summary"' in body
+
+
+@pytest.mark.parametrize("form", [f for f in FORMS if "version_id" in f.fields],
+                         ids=lambda f: f.name)
+def test_a_form_sent_without_its_version_asks_for_a_reload(form, app, login_as):
+    """The page always sends the version it showed; without it (not from the page)
+    the answer is a 422 asking to reload, not a 409 blaming someone else's change."""
+    target = form.target(app, login_as)
+    page = target.client.get(target.get_url or target.url)
+    sent = {**hidden_inputs(page.get_data(as_text=True)), **target.valid,
+            **({"action": "draft"} if "action" in form.fields else {})}
+    del sent["version_id"]
+    before = row_counts()
+    response = target.client.post(target.url, data=sent)
+    body = check(response, sent)
+    assert response.status_code == 422, response.status_code
+    assert 'id="error-summary"' in body
+    assert row_counts() == before
 
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
@@ -468,6 +764,62 @@ def test_a_valid_submission_works(form, app, login_as):
     response = target.client.post(target.url, data=sent)
     check(response, sent)
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+
+
+def test_hostile_text_saved_is_shown_escaped_on_every_page(app, login_as):
+    """Text that got through (it is only text) is escaped wherever it is shown
+    again: needs, requests, field comments, messages, notes, reasons, the diff."""
+    org = factories.make_organisation(name=SCRIPT)
+    employer = factories.employer_of(org, full_name=IMG)
+    staff = factories.make_user("staff", full_name=SCRIPT)
+    need = factories.make_need(org, created_by=employer, occupation_code="other",
+                               occupation_other=SCRIPT, location=IMG,
+                               other_requirements=SCRIPT, plus_languages=IMG,
+                               description=SCRIPT)
+    hostile = {"roles": SCRIPT, "tasks": IMG, "workplace_address": SCRIPT,
+               "supervisor_name": IMG, "details": SCRIPT}
+    req = factories.make_request(org, employer, "placement", submit=True, needs=[need],
+                                 **hostile)
+    request_services.transition(req, RequestState.NEEDS_INFO, actor=staff, reason=SCRIPT,
+                                field_comments={"tasks": IMG, "roles": SCRIPT})
+    request_services.post_message(req, author=staff, body=IMG)
+    request_services.post_message(req, author=employer, body=SCRIPT)
+    request_services.add_note(req, author=staff, body=IMG)
+    db.session.commit()
+    employer_client = login_as(employer)
+    staff_client = login_as(staff)
+    base = f"/organisations/{org.id}"
+    edit = employer_client.get(f"{base}/requests/{req.id}/edit")  # with the comments
+    assert escape(SCRIPT) in check(edit), "the comment is not shown at all"
+    request_services.update_request(req, values={**hostile, "roles": IMG, "tasks": SCRIPT},
+                                    actor=employer)
+    request_services.submit_request(req, actor=employer)  # a diff to show staff
+    declined = factories.make_request(org, employer, "recruitment_event", submit=True,
+                                      roles=IMG, employer_contribution=SCRIPT)
+    request_services.transition(declined, RequestState.DECLINED, actor=staff, reason=IMG)
+    withdrawn = factories.make_request(org, employer, "mentor_training", submit=True,
+                                       details=IMG)
+    request_services.withdraw(withdrawn, actor=employer, reason=SCRIPT)
+    draft = factories.make_request(org, employer, "tailored_course", skill=SCRIPT,
+                                   roles=IMG)
+    db.session.commit()
+    employer_pages = [
+        "/organisation", "/organisation?group=all", f"{base}/requests?group=all",
+        f"{base}/needs", f"{base}/needs/{need.id}/edit", f"{base}/requests/new",
+        f"{base}/requests/new/placement?need={need.id}",
+        *(f"{base}/requests/{r.id}" for r in (req, declined, withdrawn, draft)),
+        f"{base}/requests/{req.id}/receipt", f"{base}/requests/{req.id}/withdraw",
+        f"{base}/requests/{draft.id}/edit",
+    ]
+    staff_pages = ["/staff/", "/staff/requests/",
+                   *(f"/staff/requests/{r.id}" for r in (req, declined, withdrawn))]
+    for client, paths in ((employer_client, employer_pages), (staff_client, staff_pages)):
+        for path in paths:
+            response = client.get(path)
+            body = check(response, path)
+            assert response.status_code == 200, (path, response.status_code)
+            if path.startswith(("/staff/requests/", f"{base}/requests/")) and path[-1].isdigit():
+                assert escape(SCRIPT) in body, f"{path}: the hostile text is not shown at all"
 
 
 # --- GET forms: query strings and paths ----------------------------------------------------
@@ -482,12 +834,19 @@ def query_value():
 @pytest.mark.parametrize(("url", "who", "params"), QUERY_FORMS, ids=lambda v: str(v))
 def test_every_hostile_value_in_every_query_parameter(url, who, params, app, login_as):
     client = login_as(who) if who else app.test_client()
+    path = url.replace("<code>", "en")
+    if who:
+        seed_lists(client)
+        path = path.replace("<own id>", str(own_org_id(client)) if who == "employer" else "")
+    # The request lists also answer htmx's requests for just the list.
+    variants = [{}, {"HX-Request": "true", "HX-Target": "request-list"}] \
+        if "group" in params else [{}]
     for value in HOSTILE:
-        path = url.replace("<code>", "en")
         for name in params:
-            response = client.get(path, query_string={name: value})
-            check(response, {name: value})
-            assert response.status_code in (200, 302)
+            for headers in variants:
+                response = client.get(path, query_string={name: value}, headers=headers)
+                check(response, {name: value})
+                assert response.status_code in (200, 302)
     for value in HOSTILE:  # the language code is part of the path
         if "<code>" in url:
             check(client.get(url.replace("<code>", quote(value, safe=""))), value)
@@ -556,6 +915,32 @@ def test_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(form, to
     assert response.status_code == 400
     assert h1(body) in titles("The form had expired"), h1(body)
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("token", ["missing", "garbage", "valid"])
+def test_the_submit_button_of_a_draft(token, login_as):
+    """A form of only a button (no fields for the table above): refused without a
+    valid token, and extra hostile fields change nothing."""
+    client = login_as("employer")
+    org = own_org(client)
+    draft = factories.make_request(org, client.user, "placement")
+    view = f"/organisations/{org.id}/requests/{draft.id}"
+    sent = {**hidden_inputs(client.get(view).get_data(as_text=True)), "state": "completed",
+            "reference": SCRIPT, "version_id": "-1"}
+    if token == "missing":
+        del sent["csrf_token"]
+    elif token == "garbage":
+        sent["csrf_token"] = "IjEyMzQi.garbage.token"
+    before = row_counts()
+    response = client.post(f"{view}/submit", data=sent)
+    check(response, sent)
+    db.session.expire_all()
+    if token == "valid":
+        assert response.status_code == 302
+        assert draft.state == RequestState.SUBMITTED and draft.reference.startswith("REQ-")
+    else:
+        assert response.status_code == 400
+        assert row_counts() == before
 
 
 # --- 4. bodies over MAX_CONTENT_LENGTH ------------------------------------------------------
@@ -632,6 +1017,18 @@ MALFORMED_GETS = [
     ("employer", "/organisations/-1"),
     ("employer", "/organisations/abc"),
     ("employer", "/organisations/%00"),
+    ("employer", f"/organisations/{HUGE}/needs"),
+    ("employer", f"/organisations/{HUGE}/needs/new"),
+    ("employer", "/organisations/2147483648/needs/2147483648/edit"),
+    ("employer", f"/organisations/{HUGE}/requests"),
+    ("employer", f"/organisations/{HUGE}/requests/new/placement"),
+    ("employer", f"/organisations/{HUGE}/requests/{HUGE}"),
+    ("employer", "/organisations/2147483648/requests/2147483648/edit"),
+    ("staff", f"/staff/requests/{HUGE}"),
+    ("staff", "/staff/requests/2147483648"),
+    ("staff", f"/staff/requests/?page={HUGE}"),
+    ("staff", "/staff/requests/?page=-1&state=%00"),
+    ("staff", "/staff/requests/?state=%ff%fe&page=%00"),
     ("admin", f"/admin/users/{HUGE}"),
     ("admin", f"/admin/users/?page={HUGE}"),
     ("admin", "/admin/users/?page=-5"),
@@ -682,6 +1079,18 @@ def test_malformed_get_never_breaks(who, url, app, login_as):
     check(client.get(url), url)
 
 
+@pytest.mark.parametrize("tail", [
+    "/requests/new/xx", "/requests/new/%00", "/requests/new/" + SCRIPT,
+    f"/requests/new/placement?need={HUGE}", "/requests/new/placement?need=%00",
+    "/requests/new/placement?need=-1", f"/requests/{HUGE}", f"/requests/{HUGE}/edit",
+    "/requests/2147483648/withdraw", f"/requests/{HUGE}/receipt",
+    f"/needs/{HUGE}/edit", "/needs/2147483648/edit", "/needs?status=%00",
+])
+def test_malformed_paths_in_own_organisation_never_break(tail, login_as):
+    client = login_as("employer")
+    check(client.get(f"/organisations/{own_org_id(client)}{tail}"), tail)
+
+
 def test_malformed_token_post_never_breaks(app):
     client = app.test_client()
     token = hidden_inputs(client.get("/login").get_data(as_text=True))["csrf_token"]
@@ -713,6 +1122,28 @@ def test_json_posted_to_a_form_never_breaks(form, app, login_as):
     response = target.client.post(target.url, data=b'{"email": "\xff', headers={
         "X-CSRFToken": token}, content_type="application/json")
     check(response)
+
+
+# What JSON carries where a browser only ever sends text.
+JSON_VALUES = [5, 1.5, True, None, {"a": 1}, [{"a": 1}]]
+JSON_BODIES = ["[1, 2]", '"text"', "5", "null", "true"]
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+def test_json_values_that_are_not_text_never_break_a_form(form, app, login_as):
+    target = form.target(app, login_as)
+    page = target.client.get(target.get_url or target.url)
+    token = hidden_inputs(page.get_data(as_text=True))["csrf_token"]
+    headers = {"X-CSRFToken": token}
+    for body in JSON_BODIES:
+        check(target.client.post(target.url, data=body, content_type="application/json",
+                                 headers=headers), body)
+    for name in form.fields:
+        for value in JSON_VALUES:
+            payload = {**target.valid, name: value}
+            check(target.client.post(target.url, data=json.dumps(payload),
+                                     content_type="application/json", headers=headers),
+                  payload)
 
 
 def test_invalid_utf8_in_a_form_body_never_breaks(app):
@@ -752,7 +1183,12 @@ def test_a_nul_in_the_user_agent_does_not_break_login(app):
 # and the join page without a known number sends you back to register.
 NUL_NOT_REFUSED = {("*", "submission_key"), ("login", "next"), ("register", "accept_terms"),
                    ("staff-edit", "active"), ("register", "country"), ("join", "country"),
-                   ("join", "org_number")}
+                   ("join", "org_number"), ("*", "shift_work"), ("*", "no_formal_education"),
+                   ("*", "guaranteed_interviews"), ("*", "hosts_practical"),
+                   # not a number, so "mark all read"
+                   ("mark-read", "request_id"),
+                   # an unknown status: a message over the list, nothing changed
+                   ("need-status", "status")}
 
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
@@ -771,6 +1207,25 @@ def test_a_nul_byte_in_any_field_is_refused_before_the_database(form, app, login
             assert response.status_code in (302, 422), (name, response.status_code)
         else:
             assert response.status_code == 422, (name, response.status_code)
+
+
+@pytest.mark.parametrize(("name", "value"), [("headcount", "\t"), ("headcount", " "),
+                                           ("timeframe", "None"), ("timeframe", "")])
+@pytest.mark.parametrize("form", [f for f in FORMS if f.name in ("new-need", "edit-need")],
+                         ids=lambda f: f.name)
+def test_a_blank_answer_to_a_required_field_is_refused(form, name, value, app, login_as):
+    """Blank is no answer: a space in a number, or "None" for a radio button, once
+    passed InputRequired and reached the database as NULL (a 500, or a need saved
+    without the answer the form asks for)."""
+    target = form.target(app, login_as)
+    page = target.client.get(target.get_url or target.url)
+    sent = {**hidden_inputs(page.get_data(as_text=True)), **target.valid, name: value}
+    before = row_counts()
+    response = target.client.post(target.url, data=sent)
+    body = check(response, sent)
+    assert response.status_code == 422
+    assert f'href="#{name}"' in body
+    assert row_counts() == before
 
 
 LONG_EMAIL = "語" * 64 + "@example.se"  # valid; 589 characters once percent-encoded

@@ -22,7 +22,10 @@ class WholeNumberField(IntegerField):
             return
         raw = (valuelist[0] or "").strip().replace(" ", "").replace("\u00a0", "")
         if raw == "":
+            # Blank is no answer at all, so InputRequired says so: left as sent, a
+            # space or tab would pass it and reach the database as NULL.
             self.data = None
+            self.raw_data = []
             return
         if not raw.lstrip("-").isdigit() or len(raw) > 9:
             self.data = None
@@ -52,6 +55,14 @@ class ChoiceRadio(RadioField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validate_choice", False)
         super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data in ("", "None"):
+            # Nothing chosen: no answer, so InputRequired says so (a sent "None"
+            # would otherwise pass it and be saved as no value).
+            self.data = None
+            self.raw_data = []
 
     def pre_validate(self, form):
         if self.data in (None, "", "None"):

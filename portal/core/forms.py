@@ -24,6 +24,16 @@ class NoControlCharacters:
 
 class BaseForm(FlaskForm):
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            # Flask-WTF would read a JSON body into the form; our forms are HTML
+            # forms, and JSON lists or numbers would break the text fields.
+            from flask import request
+            from flask_wtf.form import _Auto
+
+            if formdata is _Auto and request.is_json:
+                return None
+            return super().wrap_formdata(form, formdata)
+
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, StringField | TextAreaField):
                 filters = list(unbound_field.kwargs.get("filters", ()))

@@ -198,8 +198,10 @@ def profile(org_id: int):
 @access(Access.USER)
 def edit_profile(org_id: int):
     org = _load_org(org_id, perm.can_edit_organisation)
-    form = ProfileForm(obj=org, data={"sectors": [s.value for s in org.sectors]}
-                       if request.method == "GET" else None)
+    # On POST only what was sent counts: filling gaps from the record would hide a
+    # missing version and so skip the stale-edit check.
+    form = (ProfileForm(obj=org, data={"sectors": [s.value for s in org.sectors]})
+            if request.method == "GET" else ProfileForm())
     if form.validate_on_submit():
         try:
             services.update_profile(org, values=form.data, sectors=form.sectors.data,

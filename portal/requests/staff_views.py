@@ -146,12 +146,16 @@ def transition(request_id: int):
     moves = services.allowed_moves(req, current_user)
     form = TransitionForm(moves=moves)
     if not form.validate_on_submit():
-        if not form.to.errors:
-            return _detail(req, transition_form=form, status=422)
-        form.to.errors = [_("This move is no longer possible: the request is now “%(state)s”.",
-                            state=req.state_enum.label)]
-        form.version_id.data = str(req.version_id)
-        return _detail(req, transition_form=form, status=409)
+        posted = request.form.get("to", "")
+        if form.to.errors and posted in set(RequestState) and posted not in moves:
+            # A real status, no longer reachable: someone moved the request meanwhile.
+            form.to.errors = [_("This move is no longer possible: the request is now "
+                                "“%(state)s”.", state=req.state_enum.label)]
+            form.version_id.data = str(req.version_id)
+            return _detail(req, transition_form=form, status=409)
+        if form.to.errors:
+            form.to.errors = [_("Choose the new status.")]
+        return _detail(req, transition_form=form, status=422)
     comments = {name: request.form.get(f"comment-{name}", "")[:2000]
                 for name in fields.names(req.kind_enum)}
     try:

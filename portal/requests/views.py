@@ -89,6 +89,15 @@ def _apply_problems(form, found) -> None:
             field.errors = [*field.errors, message]
 
 
+def _missing_version(form) -> bool:
+    """A change without the version it was made against cannot be checked: ask to reload."""
+    value = form.version_id.data or ""
+    if value.isdigit() and len(value) < 10:
+        return False
+    form.add_error(None, _("Reload the page and try again."))
+    return True
+
+
 def _validate(form, kind: RequestKind) -> bool:
     """Validate the form; on "submit" also check completeness, so every gap shows at once."""
     valid = form.validate_on_submit()
@@ -166,12 +175,12 @@ def edit(org_id: int, request_id: int):
         return redirect(url_for(".view", org_id=org.id, request_id=req.id))
     comments, overall = services.open_comments(req)
     status = 200
-    if _validate(form, kind):
+    if _validate(form, kind) and not _missing_version(form):
         submit = form.action.data == "submit"
         try:
             services.update_request(req, values=form.values(), need_ids=form.need_ids(),
                                     actor=current_user,
-                                    expected_version=int(form.version_id.data or 0))
+                                    expected_version=int(form.version_id.data))
             if submit:
                 services.submit_request(req, actor=current_user)
                 idempotency.claim(form.submission_key.data, user_id=current_user.id)
@@ -264,12 +273,10 @@ def withdraw(org_id: int, request_id: int):
     if request.method == "GET":
         form.version_id.data = str(req.version_id)
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _missing_version(form):
         try:
-            expected = int(form.version_id.data) if (form.version_id.data or "").isdigit() \
-                else None
             services.withdraw(req, actor=current_user, reason=form.reason.data or "",
-                              expected_version=expected)
+                              expected_version=int(form.version_id.data))
         except ConflictError as exc:
             form.add_error(None, exc.message)
             form.version_id.data = str(req.version_id)
