@@ -176,7 +176,8 @@ class MessageForm(BaseForm):
 
 
 class NoteForm(BaseForm):
-    body = TextAreaField(_l("Internal note"), validators=[
+    # Its own id: the staff page shows this form beside the message form.
+    body = TextAreaField(_l("Internal note"), id="note-body", validators=[
         InputRequired(_l("Write a note.")), _length(5000)],
         description=_l("Only staff see internal notes; the employer never does."))
 
