@@ -545,6 +545,66 @@ def mark_all_read(user: User, org: Organisation) -> int:
     return mark_read(user, list(db.session.scalars(_unread_for_org_query(user, org))))
 
 
+# --- the audit trail, for staff -------------------------------------------------------------
+
+AUDIT_ACTIONS = {
+    "request.created": _l("Created"),
+    "request.updated": _l("Changed by the employer"),
+    "request.transition": _l("Status changed"),
+    "request.assigned": _l("Handler changed"),
+    "request.message": _l("Message written"),
+    "request.note": _l("Internal note written"),
+}
+
+
+@dataclass
+class AuditLine:
+    at: object
+    actor: str
+    action: str
+    changes: list[tuple[str, str, str]]  # (what, before, after)
+
+
+def audit_history(req: ServiceRequest) -> list[AuditLine]:
+    """Who changed what on the request, and when: the audit trail, readable."""
+    from portal.core.models import AuditEvent
+
+    rows = db.session.execute(
+        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.object_type == ServiceRequest.__tablename__,
+               AuditEvent.object_id == req.id)
+        .order_by(AuditEvent.created_at, AuditEvent.id)).all()
+    staff_names = {u.id: u.full_name for u in db.session.scalars(select(User).where(
+        User.role.in_(STAFF_ROLES)))}
+    kind = req.kind_enum
+    lines = []
+    for event, name in rows:
+        changes = []
+        for key, value in (event.changes or {}).items():
+            if not (isinstance(value, dict) and set(value) == {"before", "after"}):
+                continue
+            before, after = value["before"], value["after"]
+            if key == "state":
+                label = str(_l("Status"))
+                before, after = (RequestState(v).label if v in set(RequestState) else v
+                                 for v in (before, after))
+            elif key == "assigned_to_id":
+                label = str(_l("Handled by"))
+                before, after = (staff_names.get(v, "–") if v else "–" for v in (before, after))
+            elif key == "needs":
+                label = str(fields.LABELS["needs"])
+                before, after = _need_labels(before), _need_labels(after)
+            elif key in fields.LABELS:
+                label = fields.label(kind, key)
+                before, after = fields.display(key, before), fields.display(key, after)
+            else:
+                label = key
+            changes.append((label, str(before), str(after)))
+        lines.append(AuditLine(event.created_at, name or "–",
+                               str(AUDIT_ACTIONS.get(event.action, event.action)), changes))
+    return lines
+
+
 # --- assignment -----------------------------------------------------------------------------
 
 def assign(req: ServiceRequest, assignee: User | None, *, actor: User,

@@ -117,7 +117,7 @@ def _detail(req: ServiceRequest, *, transition_form=None, message_form=None, not
         needs=need_services.for_organisation(req.organisation, "open"),
         transition_form=transition_form, message_form=message_form or MessageForm(),
         note_form=note_form or NoteForm(), field_names=fields.names(req.kind_enum),
-        staff=triage.staff_members(),
+        staff=triage.staff_members(), audit_lines=services.audit_history(req),
         field_label=lambda n: fields.label(req.kind_enum, n)), status
 
 

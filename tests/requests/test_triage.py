@@ -139,3 +139,21 @@ def test_my_day_shows_what_is_due(login_as, desk):
     unassigned = body[body.index('id="unassigned-title"'):]
     assert desk["course"].reference in unassigned
     assert desk["event"].reference not in unassigned
+
+
+def test_staff_read_the_change_log_of_a_request(login_as, desk):
+    staff = desk["staff"]
+    course = desk["course"]
+    services.transition(course, S.NEEDS_INFO, actor=staff, reason="Hur många veckor?")
+    services.update_request(course, values={"max_weeks": 10}, actor=course.created_by)
+    services.assign(course, staff, actor=staff)
+    db.session.commit()
+    body = login_as(staff).get(f"/staff/requests/{course.id}").get_data(as_text=True)
+    log = body[body.index('id="audit-title"'):body.index('id="mails-title"')]
+    assert "Inskickad → Behöver mer information" in log
+    assert "14 → 10" in log
+    assert f"– → {staff.full_name}" in log
+    # The employer's page has no change log.
+    employer_page = login_as(course.created_by).get(
+        f"/organisations/{course.organisation_id}/requests/{course.id}").get_data(as_text=True)
+    assert 'id="audit-title"' not in employer_page
