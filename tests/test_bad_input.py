@@ -444,6 +444,14 @@ def _staff_note(client):
         f"/staff/requests/{req.id}"
 
 
+def _intake(client):
+    """Staff take a placement request by phone for an organisation."""
+    org = factories.make_organisation()
+    need = factories.make_need(org)
+    return f"/staff/requests/organisations/{org.id}/new/placement", {
+        **request_form("placement"), "needs": [str(need.id)]}, None
+
+
 # A request form is sent with one of its buttons; "Submit" is the one that checks it all.
 SUBMIT = {"action": "submit"}
 EDIT_REQUEST_FIELDS = request_fields("placement", "version_id", "submission_key")
@@ -510,6 +518,9 @@ FORMS = [
     Form("staff-message", "/staff/requests/<id>/messages", "staff", ("body",),
          _staff_message),
     Form("staff-note", "/staff/requests/<id>/notes", "staff", ("body",), _staff_note),
+    Form("staff-intake", "/staff/requests/organisations/<id>/new/placement", "staff",
+         tuple(f for f in request_fields("placement", "submission_key") if f != "action"),
+         _intake, REQUEST_CHOICES),
 ]
 
 # GET forms, fuzzed by their query strings (and path, for the language switch).

@@ -61,6 +61,16 @@ def create_need(org: Organisation, *, values: dict, actor: User) -> HiringNeed:
     db.session.flush()
     audit.record("need.created", need, actor=actor,
                  changes={k: v for k, v in clean.items() if v not in ("", None)})
+    if actor.is_staff:
+        # Taken by phone: the organisation's users see what was written down for them.
+        from portal.accounts.services import external_url
+        from portal.core.mail import queue_mail
+        from portal.employers.services import active_users
+
+        link = external_url("needs.index", org_id=org.id)
+        for user in active_users(org):
+            queue_mail("need_registered", user.email, user.locale, related=need, user=user,
+                       need=need, organisation=org, actor=actor, link=link)
     return need
 
 

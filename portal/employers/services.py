@@ -92,6 +92,16 @@ def admins_of(org: Organisation) -> list[User]:
     ))
 
 
+def active_users(org: Organisation) -> list[User]:
+    """The organisation's active users: its contacts for mail about its needs and requests."""
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.organisation_id == org.id,
+            Membership.status == MembershipStatus.ACTIVE,
+            User.active.is_(True),
+        ).order_by(User.id)))
+
+
 def request_to_join(org: Organisation, user: NewUser) -> User:
     """Someone registering an already known number asks to join it."""
     new_user = accounts.create_user(email=user.email, full_name=user.full_name,

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import TimestampMixin, TZDateTime, utcnow
@@ -62,6 +63,9 @@ class ServiceRequest(TimestampMixin, db.Model):
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                  ondelete="SET NULL"))
+    # Taken by phone: staff filled in the form on the organisation's behalf.
+    registered_by_staff: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                      server_default=sa_false())
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(TZDateTime())  # first submission

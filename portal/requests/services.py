@@ -24,7 +24,8 @@ from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
 from portal.core.mail import queue_mail
 from portal.core.models import OutboxMessage, utcnow
-from portal.employers.enums import MembershipStatus, NeedStatus
+from portal.employers import services as employer_services
+from portal.employers.enums import NeedStatus
 from portal.employers.models import HiringNeed, Membership, Organisation
 from portal.extensions import db
 from portal.requests import fields, sla
@@ -51,7 +52,7 @@ EMPLOYER, STAFF = "employer", "staff"
 
 # (from, to) -> who may make the move. Staff-only moves are the triage side.
 TRANSITIONS: dict[tuple[RequestState, RequestState], frozenset[str]] = {
-    (S.DRAFT, S.SUBMITTED): frozenset({EMPLOYER}),
+    (S.DRAFT, S.SUBMITTED): frozenset({EMPLOYER, STAFF}),  # staff: intake by phone
     (S.DRAFT, S.WITHDRAWN): frozenset({EMPLOYER}),
     (S.SUBMITTED, S.IN_REVIEW): frozenset({STAFF}),
     (S.SUBMITTED, S.NEEDS_INFO): frozenset({STAFF}),
@@ -119,12 +120,7 @@ def next_reference(prefix: str = "REQ", year: int | None = None) -> str:
 
 def contacts(org: Organisation) -> list[User]:
     """The organisation's active users: they get its requests' mail."""
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id).where(
-            Membership.organisation_id == org.id,
-            Membership.status == MembershipStatus.ACTIVE,
-            User.active.is_(True),
-        ).order_by(User.id)))
+    return employer_services.active_users(org)
 
 
 def _mail_contacts(req: ServiceRequest, template: str, *, skip: User | None = None,
@@ -318,7 +314,7 @@ def _own_needs(org: Organisation, need_ids) -> list[HiringNeed]:
 def create_request(org: Organisation, kind: RequestKind, *, values: dict, need_ids=(),
                    actor: User, submit: bool = False) -> ServiceRequest:
     req = ServiceRequest(organisation_id=org.id, kind=kind, state=S.DRAFT,
-                         created_by_id=actor.id)
+                         created_by_id=actor.id, registered_by_staff=actor.is_staff)
     req.organisation = org
     for name, value in _clean(kind, values).items():
         setattr(req, name, value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     make_response,
@@ -21,15 +22,18 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from portal.accounts.models import User
+from portal.core import idempotency
 from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
 from portal.core.permissions import Access, access, safe_next
 from portal.employers import needs as need_services
 from portal.employers.enums import Sector
+from portal.employers.models import Organisation
 from portal.extensions import db, htmx
 from portal.requests import fields, services, triage
+from portal.requests import views as employer_views
 from portal.requests.enums import RequestKind, RequestState
-from portal.requests.forms import AssignForm, MessageForm, NoteForm, TransitionForm
+from portal.requests.forms import AssignForm, MessageForm, NoteForm, TransitionForm, form_for
 from portal.requests.models import ServiceRequest
 
 bp = Blueprint("staff_requests", __name__, url_prefix="/staff/requests")
@@ -51,6 +55,52 @@ def index():
         response = make_response(render_template("staff_requests/index.html", **context))
     response.vary.add("HX-Request")
     return response
+
+
+@bp.get("/organisations/<int:org_id>/new")
+@access(Access.STAFF)
+def intake_choose(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    return render_template("staff_requests/intake_choose.html", organisation=org,
+                           kinds=list(RequestKind))
+
+
+@bp.route("/organisations/<int:org_id>/new/<kind>", methods=["GET", "POST"])
+@access(Access.STAFF)
+def intake(org_id: int, kind: str):
+    """A request taken by phone: staff fill in the form on the organisation's behalf."""
+    org = db.get_or_404(Organisation, org_id)
+    if kind not in set(RequestKind):
+        abort(404)
+    kind = RequestKind(kind)
+    form = form_for(kind, need_choices=services.open_needs(org))
+    if form.is_submitted():
+        done = idempotency.previous_result(form.submission_key.data)
+        if done:
+            return redirect(done)
+        form.action.data = "submit"  # staff register straight away; no drafts
+    if employer_views._validate(form, kind):
+        done = idempotency.claim(form.submission_key.data, user_id=current_user.id)
+        if done:
+            return redirect(done)
+        try:
+            req = services.create_request(org, kind, values=form.values(),
+                                          need_ids=form.need_ids(), actor=current_user,
+                                          submit=True)
+            services.assign(req, current_user, actor=current_user)
+        except services.Incomplete as exc:
+            employer_views._apply_problems(form, exc.problems)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            target = url_for(".detail", request_id=req.id)
+            idempotency.finish(form.submission_key.data, target)
+            flash(_("%(ref)s is registered for %(org)s, and its users are told.",
+                    ref=req.reference, org=org.name), "success")
+            return redirect(target)
+    return render_template("requests/form.html", form=form, organisation=org, kind=kind,
+                           req=None, comments={}, overall="", intake=True), \
+        422 if form.errors else 200
 
 
 @bp.get("/my-day")
