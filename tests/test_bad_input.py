@@ -452,6 +452,20 @@ def _intake(client):
         **request_form("placement"), "needs": [str(need.id)]}, None
 
 
+def _staff_assign(client):
+    req = submitted_request()
+    return f"/staff/requests/{req.id}/assign", {
+        "assignee": "me", "version_id": str(req.version_id), "next": "/staff/requests/"}, \
+        f"/staff/requests/{req.id}"
+
+
+def _staff_bulk(client):
+    reqs = [submitted_request(), submitted_request()]
+    return "/staff/requests/bulk", {
+        "ids": [str(r.id) for r in reqs], "bulk_action": "state:in_review",
+        "confirm": "yes", "next": "/staff/requests/"}, "/staff/requests/"
+
+
 # A request form is sent with one of its buttons; "Submit" is the one that checks it all.
 SUBMIT = {"action": "submit"}
 EDIT_REQUEST_FIELDS = request_fields("placement", "version_id", "submission_key")
@@ -518,6 +532,12 @@ FORMS = [
     Form("staff-message", "/staff/requests/<id>/messages", "staff", ("body",),
          _staff_message),
     Form("staff-note", "/staff/requests/<id>/notes", "staff", ("body",), _staff_note),
+    Form("staff-assign", "/staff/requests/<id>/assign", "staff", ("assignee", "next"),
+         _staff_assign, {"assignee": ("me", "none")}),
+    Form("staff-bulk", "/staff/requests/bulk", "staff",
+         ("ids", "bulk_action", "confirm", "next"), _staff_bulk,
+         {"bulk_action": ("assign:me", "assign:none", "state:in_review", "state:completed"),
+          "confirm": ("yes",)}),
     Form("staff-intake", "/staff/requests/organisations/<id>/new/placement", "staff",
          tuple(f for f in request_fields("placement", "submission_key") if f != "action"),
          _intake, REQUEST_CHOICES),
@@ -532,7 +552,10 @@ QUERY_FORMS = [
     ("/organisation", "employer", ("group", "kind")),
     ("/organisations/<own id>/requests", "employer", ("group", "kind")),
     ("/organisations/<own id>/needs", "employer", ("status",)),
-    ("/staff/requests/", "staff", ("state", "page")),
+    ("/staff/requests/", "staff", ("state", "page", "kind", "sector", "assignee", "overdue", "q",
+                                      "from", "to", "sort")),
+    ("/staff/requests/bulk", "staff", ("ids", "bulk_action", "next")),
+    ("/staff/requests/my-day", "staff", ()),
 ]
 
 
@@ -717,7 +740,7 @@ def test_hostile_values_never_break_a_form(form, data, app, login_as, logged_in)
 # without a request marks all read).
 NOTHING_REQUIRED = {"mark-read"}
 # Forms of buttons in a list: a problem comes back as a message over the list.
-FLASHING_FORMS = {"need-status"}
+FLASHING_FORMS = {"need-status", "staff-assign", "staff-bulk"}
 
 
 def flashed_errors(client, location: str) -> list[str]:
@@ -1199,7 +1222,11 @@ NUL_NOT_REFUSED = {("*", "submission_key"), ("login", "next"), ("register", "acc
                    # not a number, so "mark all read"
                    ("mark-read", "request_id"),
                    # an unknown status: a message over the list, nothing changed
-                   ("need-status", "status")}
+                   ("need-status", "status"),
+                   # list actions: refused with a message over the list, nothing changed
+                   ("staff-assign", "assignee"), ("staff-assign", "next"),
+                   ("staff-bulk", "ids"), ("staff-bulk", "bulk_action"),
+                   ("staff-bulk", "confirm"), ("staff-bulk", "next")}
 
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)

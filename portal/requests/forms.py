@@ -228,3 +228,10 @@ class AssignForm(BaseForm):
 
     assignee = StringField(validators=[InputRequired(), Length(max=12)])
     version_id = StringField(validators=[Optional(), Length(max=12)])
+
+
+class BulkForm(BaseForm):
+    """"assign:me", "assign:none", "assign:<id>" or "state:<state>"; ids come as a list."""
+
+    bulk_action = StringField(validators=[InputRequired(), Length(max=40)])
+    confirm = StringField(validators=[Optional(), Length(max=3)])

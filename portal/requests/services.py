@@ -541,6 +541,78 @@ def mark_all_read(user: User, org: Organisation) -> int:
     return mark_read(user, list(db.session.scalars(_unread_for_org_query(user, org))))
 
 
+# The move "forward" offered inline in the staff list.
+NEXT_STEP = {S.SUBMITTED.value: S.IN_REVIEW, S.IN_REVIEW.value: S.IN_PROGRESS,
+             S.IN_PROGRESS.value: S.COMPLETED}
+BULK_STATES = (S.IN_REVIEW, S.IN_PROGRESS, S.COMPLETED)  # moves that need no text
+
+
+@dataclass
+class BulkAction:
+    kind: str  # "assign" or "state"
+    assignee: User | None = None
+    state: RequestState | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "state":
+            return _("Move them to “%(state)s”", state=self.state.label)
+        if self.assignee is None:
+            return _("Give them to no one")
+        return _("Give them to %(name)s", name=self.assignee.full_name)
+
+
+def parse_bulk_action(value: str, actor: User | None = None) -> BulkAction:
+    from flask_login import current_user
+
+    kind, _sep, arg = (value or "").partition(":")
+    if kind == "state" and arg in {s.value for s in BULK_STATES}:
+        return BulkAction("state", state=RequestState(arg))
+    if kind == "assign":
+        if arg == "none":
+            return BulkAction("assign")
+        if arg == "me":
+            return BulkAction("assign", assignee=actor or current_user._get_current_object())
+        if arg.isdigit() and len(arg) < 10:
+            user = db.session.get(User, int(arg))
+            if user is not None and user.is_staff and user.active:
+                return BulkAction("assign", assignee=user)
+    raise DomainError(_("Choose what to do with the selected requests."), "bulk_action")
+
+
+def requests_by_ids(ids: list[int]) -> list[ServiceRequest]:
+    return list(db.session.scalars(select(ServiceRequest).where(
+        ServiceRequest.id.in_(ids), ServiceRequest.state != S.DRAFT)
+        .options(selectinload(ServiceRequest.assigned_to)).order_by(ServiceRequest.id)))
+
+
+def bulk_plan(reqs: list[ServiceRequest], action: BulkAction, actor: User) -> dict[int, bool]:
+    """Which of the requests the action can change (shown before it is confirmed)."""
+    if action.kind == "assign":
+        after = action.assignee.id if action.assignee else None
+        return {r.id: r.assigned_to_id != after for r in reqs}
+    return {r.id: action.state in allowed_moves(r, actor) for r in reqs}
+
+
+def bulk_apply(reqs: list[ServiceRequest], action: BulkAction, *,
+               actor: User) -> tuple[int, int]:
+    """Apply to each request that allows it; returns (changed, left as they were)."""
+    done = skipped = 0
+    for req in reqs:
+        try:
+            with db.session.begin_nested():
+                if action.kind == "assign":
+                    changed = assign(req, action.assignee, actor=actor)
+                else:
+                    transition(req, action.state, actor=actor)
+                    changed = True
+        except DomainError:
+            changed = False
+        done += changed
+        skipped += not changed
+    return done, skipped
+
+
 # --- the audit trail, for staff -------------------------------------------------------------
 
 AUDIT_ACTIONS = {

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
@@ -33,10 +34,40 @@ from portal.extensions import db, htmx
 from portal.requests import fields, services, triage
 from portal.requests import views as employer_views
 from portal.requests.enums import RequestKind, RequestState
-from portal.requests.forms import AssignForm, MessageForm, NoteForm, TransitionForm, form_for
+from portal.requests.forms import (
+    AssignForm,
+    BulkForm,
+    MessageForm,
+    NoteForm,
+    TransitionForm,
+    form_for,
+)
 from portal.requests.models import ServiceRequest
 
 bp = Blueprint("staff_requests", __name__, url_prefix="/staff/requests")
+
+
+
+def _back(default: str) -> str:
+    return safe_next(request.form.get("next"), default)
+
+
+def _row(req: ServiceRequest):
+    """The inbox row of one request, as the answer to an inline htmx action."""
+    response = make_response(render_template(
+        "staff_requests/_row.html", r=req, today=local_today(),
+        due_soon=triage.due_soon_limit(), next_steps=services.NEXT_STEP,
+        back=_back(url_for(".index"))))
+    response.vary.add("HX-Request")
+    return response
+
+
+def _htmx_failed(message: str):
+    """An inline action that could not be done: say so on the list, reloaded."""
+    flash(message, "error")
+    response = make_response("", 200)
+    response.headers["HX-Redirect"] = _back(url_for(".index"))
+    return response
 
 
 @bp.get("/")
@@ -48,7 +79,8 @@ def index():
                "states": [s for s in RequestState if s != RequestState.DRAFT],
                "sectors": list(Sector), "staff": triage.staff_members(),
                "sorts": triage.SORTS, "today": local_today(),
-               "due_soon": triage.due_soon_limit()}
+               "due_soon": triage.due_soon_limit(), "next_steps": services.NEXT_STEP,
+               "bulk_states": services.BULK_STATES}
     if htmx and htmx.target == "inbox":
         response = make_response(render_block("staff_requests/index.html", "inbox", **context))
     else:
@@ -103,6 +135,59 @@ def intake(org_id: int, kind: str):
         422 if form.errors else 200
 
 
+def _bulk_selection(values):
+    """(requests, action, back) from a bulk form or its confirmation URL; None if unusable."""
+    back = safe_next(values.get("next"), url_for(".index"))
+    ids = sorted({int(i) for i in values.getlist("ids") if i.isdigit() and len(i) < 10})
+    try:
+        action = services.parse_bulk_action(values.get("bulk_action", ""))
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return None, None, back
+    reqs = services.requests_by_ids(ids[:500]) if ids else []
+    if not reqs:
+        flash(_("Select at least one request and what to do with them."), "error")
+        return None, None, back
+    return reqs, action, back
+
+
+@bp.get("/bulk")
+@access(Access.STAFF)
+def bulk_confirm():
+    """What a bulk change will do, to confirm (a GET, so reloading changes nothing)."""
+    reqs, action, back = _bulk_selection(request.args)
+    if reqs is None:
+        return redirect(back)
+    return render_template("staff_requests/bulk_confirm.html", reqs=reqs, action=action,
+                           bulk_action=request.args.get("bulk_action"), back=back,
+                           plan=services.bulk_plan(reqs, action, current_user))
+
+
+@bp.post("/bulk")
+@access(Access.STAFF)
+def bulk():
+    """Assign or move several requests: first the confirmation page, then the change."""
+    form = BulkForm()
+    if not form.validate_on_submit():
+        flash(_("Select at least one request and what to do with them."), "error")
+        return redirect(_back(url_for(".index")))
+    reqs, action, back = _bulk_selection(request.form)
+    if reqs is None:
+        return redirect(back)
+    if form.confirm.data != "yes":
+        return redirect(url_for(".bulk_confirm", ids=[r.id for r in reqs],
+                                bulk_action=form.bulk_action.data, next=back))
+    done, skipped = services.bulk_apply(reqs, action, actor=current_user)
+    if done:
+        flash(ngettext("%(num)d request changed.", "%(num)d requests changed.", done),
+              "success")
+    if skipped:
+        flash(ngettext("%(num)d request could not be changed and was left as it was.",
+                       "%(num)d requests could not be changed and were left as they were.",
+                       skipped), "info")
+    return redirect(back)
+
+
 @bp.get("/my-day")
 @access(Access.STAFF)
 def my_day():
@@ -134,12 +219,13 @@ def assign(request_id: int):
     try:
         services.assign(req, assignee, actor=current_user,
                         expected_version=int(version) if version.isdigit() else None)
-    except ConflictError as exc:
+    except DomainError as exc:  # a conflict too: nothing was changed
+        if htmx:
+            return _htmx_failed(exc.message)
         flash(exc.message, "error")
         return redirect(back)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(back)
+    if htmx:
+        return _row(req)
     if assignee is None:
         flash(_("%(ref)s is no longer assigned to anyone.", ref=req.display_reference),
               "success")
@@ -195,6 +281,17 @@ def transition(request_id: int):
     req = _load(request_id)
     moves = services.allowed_moves(req, current_user)
     form = TransitionForm(moves=moves)
+    if htmx:
+        # An inline move from the list: the row comes back, or the list says why not.
+        if not form.validate_on_submit():
+            return _htmx_failed(_("This move is no longer possible: the request is now "
+                                  "“%(state)s”.", state=req.state_enum.label))
+        try:
+            services.transition(req, form.target, actor=current_user,
+                                expected_version=int(form.version_id.data))
+        except DomainError as exc:
+            return _htmx_failed(exc.message)
+        return _row(req)
     if not form.validate_on_submit():
         posted = request.form.get("to", "")
         if form.to.errors and posted in set(RequestState) and posted not in moves:
@@ -221,7 +318,7 @@ def transition(request_id: int):
         return _detail(req, transition_form=form, status=422)
     flash(_("%(ref)s is now “%(state)s”.", ref=req.display_reference,
             state=req.state_enum.label), "success")
-    return redirect(url_for(".detail", request_id=req.id))
+    return redirect(_back(url_for(".detail", request_id=req.id)))
 
 
 @bp.post("/<int:request_id>/messages")

@@ -157,3 +157,69 @@ def test_staff_read_the_change_log_of_a_request(login_as, desk):
     employer_page = login_as(course.created_by).get(
         f"/organisations/{course.organisation_id}/requests/{course.id}").get_data(as_text=True)
     assert 'id="audit-title"' not in employer_page
+
+
+def test_inline_next_step_from_the_list_answers_with_the_row(login_as, desk):
+    client = login_as(desk["staff"])
+    course = desk["course"]
+    page = client.get("/staff/requests/").get_data(as_text=True)
+    token = hidden_inputs(page)["csrf_token"]
+    response = client.post(f"/staff/requests/{course.id}/transition",
+                           data={"csrf_token": token, "to": "in_review",
+                                 "version_id": str(course.version_id),
+                                 "next": "/staff/requests/"},
+                           headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and body.lstrip().startswith(f'<tr id="row-{course.id}"')
+    assert "Granskas" in body  # the new status, and the next step offered
+    db.session.expire_all()
+    assert db.session.get(ServiceRequest, course.id).state == S.IN_REVIEW
+    # The same click again is stale: nothing changes and the list is reloaded.
+    again = client.post(f"/staff/requests/{course.id}/transition",
+                        data={"csrf_token": token, "to": "in_review",
+                              "version_id": str(course.version_id), "next": "/staff/requests/"},
+                        headers={"HX-Request": "true"})
+    assert again.headers.get("HX-Redirect") == "/staff/requests/"
+    # Without JavaScript the form redirects back to the list.
+    db.session.expire_all()
+    current = db.session.get(ServiceRequest, course.id).version_id
+    plain = client.post(f"/staff/requests/{course.id}/transition",
+                        data={"csrf_token": token, "to": "in_progress",
+                              "version_id": str(current),
+                              "next": "/staff/requests/?kind=tailored_course"})
+    assert plain.headers["Location"] == "/staff/requests/?kind=tailored_course"
+
+
+def test_bulk_assign_and_move_after_a_confirmation(login_as, desk):
+    staff = desk["staff"]
+    client = login_as(staff)
+    ids = [str(desk[k].id) for k in ("course", "event", "placement")]
+    token = hidden_inputs(client.get("/staff/requests/").get_data(as_text=True))["csrf_token"]
+    chosen = client.post("/staff/requests/bulk", data={
+        "csrf_token": token, "ids": ids, "bulk_action": "assign:me",
+        "next": "/staff/requests/"})
+    confirm = client.get(chosen.headers["Location"])
+    body = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "2 förfrågningar kommer att ändras" in body
+    db.session.expire_all()
+    assert db.session.get(ServiceRequest, desk["course"].id).assigned_to_id is None  # not yet
+    assert all(f'name="ids" value="{i}"' in body for i in ids)
+    done = client.post("/staff/requests/bulk", data={**hidden_inputs(body), "ids": ids})
+    assert done.headers["Location"] == "/staff/requests/"
+    db.session.expire_all()
+    assert {db.session.get(ServiceRequest, int(i)).assigned_to_id for i in ids} == {staff.id}
+    # Moving all three to "in progress": each is allowed from "submitted".
+    chosen = client.post("/staff/requests/bulk", data={
+        "csrf_token": token, "ids": ids, "bulk_action": "state:in_progress",
+        "next": "/staff/requests/"})
+    body = client.get(chosen.headers["Location"]).get_data(as_text=True)
+    client.post("/staff/requests/bulk", data={**hidden_inputs(body), "ids": ids})
+    db.session.expire_all()
+    assert {db.session.get(ServiceRequest, int(i)).state for i in ids} == {S.IN_PROGRESS}
+    # A move that needs a reason is not offered in bulk.
+    response = client.post("/staff/requests/bulk", data={
+        "csrf_token": token, "ids": ids, "bulk_action": "state:declined",
+        "confirm": "yes", "next": "/staff/requests/"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert {db.session.get(ServiceRequest, int(i)).state for i in ids} == {S.IN_PROGRESS}
