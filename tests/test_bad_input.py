@@ -470,8 +470,8 @@ def _staff_bulk(client):
 SUBMIT = {"action": "submit"}
 EDIT_REQUEST_FIELDS = request_fields("placement", "version_id", "submission_key")
 KINDS = ("recruitment_event", "tailored_course", "placement", "mentor_training")
-TRANSITION_FIELDS = ("to", "version_id", "reason", "comment-tasks", "comment-hours_per_week",
-                     "comment-roles")
+TRANSITION_FIELDS = ("to", "version_id", "reason", "list", "then", "comment-tasks",
+                     "comment-hours_per_week", "comment-roles")
 
 
 FORMS = [
@@ -1223,6 +1223,9 @@ NUL_NOT_REFUSED = {("*", "submission_key"), ("login", "next"), ("register", "acc
                    ("mark-read", "request_id"),
                    # an unknown status: a message over the list, nothing changed
                    ("need-status", "status"),
+                   # the inbox filters a request was opened from: cleaned when read back,
+                   # and an unknown "then" is a plain save
+                   ("staff-transition", "list"), ("staff-transition", "then"),
                    # list actions: refused with a message over the list, nothing changed
                    ("staff-assign", "assignee"), ("staff-assign", "next"),
                    ("staff-bulk", "ids"), ("staff-bulk", "bulk_action"),

@@ -6,6 +6,8 @@ to themselves or a colleague from the list or the request page.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from flask import (
     Blueprint,
     abort,
@@ -21,6 +23,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from portal.accounts.models import User
 from portal.core import idempotency
@@ -46,6 +50,16 @@ from portal.requests.models import ServiceRequest
 
 bp = Blueprint("staff_requests", __name__, url_prefix="/staff/requests")
 
+
+
+def _list_query(raw: str | None) -> str:
+    """The inbox's filters as a query string, cleaned (kept with a request's page)."""
+    args = MultiDict(parse_qsl((raw or "")[:1000], keep_blank_values=False))
+    return urlencode(triage.Filters.from_args(args).as_args(page=None))
+
+
+def _list_filters(list_query: str) -> triage.Filters:
+    return triage.Filters.from_args(MultiDict(parse_qsl(list_query)))
 
 
 def _back(default: str) -> str:
@@ -275,6 +289,21 @@ def detail(request_id: int):
     return _detail(req)
 
 
+@bp.context_processor
+def _list_context():
+    # The inbox filters a request page was opened from, for "save and next".
+    if request.endpoint == "staff_requests.index":
+        raw = request.query_string.decode("utf-8", "replace")
+    else:
+        raw = request.args.get("list")
+        if raw is None and request.method == "POST":
+            try:
+                raw = request.form.get("list")
+            except HTTPException:  # e.g. the error page for a body over the limit
+                raw = None
+    return {"list_query": _list_query(raw)}
+
+
 @bp.post("/<int:request_id>/transition")
 @access(Access.STAFF)
 def transition(request_id: int):
@@ -305,6 +334,10 @@ def transition(request_id: int):
         return _detail(req, transition_form=form, status=422)
     comments = {name: request.form.get(f"comment-{name}", "")[:2000]
                 for name in fields.names(req.kind_enum)}
+    list_query = _list_query(request.form.get("list"))
+    then_next = request.form.get("then") == "next"
+    # The list as it stood before the move: the next one is the one after this.
+    order = triage.ids_in_order(_list_filters(list_query), current_user) if then_next else []
     try:
         services.transition(req, form.target, actor=current_user, reason=form.reason.data or "",
                             field_comments=comments,
@@ -318,6 +351,12 @@ def transition(request_id: int):
         return _detail(req, transition_form=form, status=422)
     flash(_("%(ref)s is now “%(state)s”.", ref=req.display_reference,
             state=req.state_enum.label), "success")
+    if then_next:
+        following = triage.next_after(order, req.id)
+        if following is not None:
+            return redirect(url_for(".detail", request_id=following, list=list_query or None))
+        flash(_("That was the last request in the list."), "info")
+        return redirect(url_for(".index") + (f"?{list_query}" if list_query else ""))
     return redirect(_back(url_for(".detail", request_id=req.id)))
 
 

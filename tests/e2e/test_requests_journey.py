@@ -614,17 +614,42 @@ def test_staff_inbox_filters_in_place_takes_a_request_and_shows_my_day(live_serv
     page.locator("#q").fill(emp.org_name)
     page.locator("#q").press("Enter")
     expect(inbox.get_by_role("link", name=course_ref)).to_be_visible()
-    # Take the course request from the list; it is then mine.
-    with page.expect_navigation():
-        inbox.get_by_role("button", name=re.compile(re.escape(course_ref))).click()
-    expect(page.locator(".flash-success")).to_contain_text(course_ref)
+    # Take the course request from the list: its row is swapped in place (htmx).
+    _mark_document(page)
+    inbox.get_by_role("button", name=_sv(live_server, "Take %(ref)s", ref=course_ref),
+                      exact=True).click()
+    expect(page.locator(f"#row-{course_id}")).to_contain_text("Omar E2E-Inbox")
+    assert _same_document(page)
     check_a11y(page)
     staff.visit("/staff/requests/?assignee=me")
     expect(page.locator("#inbox").get_by_role("link", name=course_ref)).to_be_visible()
     expect(page.locator("#inbox").get_by_role("link", name=event_ref)).to_have_count(0)
+    # Moving the event on from the list swaps just its row (htmx).
+    staff.visit("/staff/requests/")
+    _mark_document(page)
+    row = page.locator(f"#row-{event_id}")
+    row.get_by_role("button", name=_sv(live_server, "Move %(ref)s to “%(state)s”",
+                                        ref=event_ref,
+                                        state=_sv(live_server, "In review"))).click()
+    expect(row.locator(".badge-in_review")).to_be_visible()
+    assert _same_document(page)
+    check_a11y(page)
+    # Bulk: select both, give them to me, confirm on the next page.
+    page.locator(f"#select-{course_id}").check()
+    page.locator(f"#select-{event_id}").check()
+    page.locator("#bulk_action").select_option("assign:me")
+    with page.expect_navigation():
+        page.locator("#bulk-form button[type=submit]").click()
+    check_a11y(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name=_sv(live_server, "Yes, change them")).click()
+    expect(page.locator(".flash-success")).to_be_visible()
     # My day lists the event among the open requests no one handles.
     staff.visit("/staff/requests/my-day")
+    mine = page.locator("section", has=page.locator("#soon-title"))
+    overdue = page.locator("section", has=page.locator("#overdue-title"))
     unassigned = page.locator("section", has=page.locator("#unassigned-title"))
-    expect(unassigned.get_by_role("link", name=event_ref)).to_be_visible()
+    expect(unassigned.get_by_role("link", name=event_ref)).to_have_count(0)  # now mine
+    assert mine.count() == 1 and overdue.count() == 1
     watch.assert_clean()
     assert course_id and event_id

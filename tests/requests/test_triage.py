@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from html import unescape
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import select, update
@@ -223,3 +226,23 @@ def test_bulk_assign_and_move_after_a_confirmation(login_as, desk):
     assert response.status_code == 302
     db.session.expire_all()
     assert {db.session.get(ServiceRequest, int(i)).state for i in ids} == {S.IN_PROGRESS}
+
+
+def test_save_and_next_walks_the_filtered_list(login_as, desk):
+    client = login_as(desk["staff"])
+    # Transport requests, oldest first: the event, then the placement.
+    listing = client.get("/staff/requests/?sector=transport&sort=oldest").get_data(as_text=True)
+    event, placement = desk["event"], desk["placement"]
+    link = re.search(rf'href="(/staff/requests/{event.id}\?list=[^"]+)"', listing)
+    assert link, "the list's links carry its filters"
+    page = client.get(unescape(link.group(1))).get_data(as_text=True)
+    response = client.post(f"/staff/requests/{event.id}/transition",
+                           data={**hidden_inputs(page), "to": "in_review", "then": "next"})
+    location = response.headers["Location"]
+    assert location.startswith(f"/staff/requests/{placement.id}?list=")
+    assert "sector=transport" in unquote(location)
+    # From the last one, "save and next" goes back to the list with a message.
+    page = client.get(location).get_data(as_text=True)
+    response = client.post(f"/staff/requests/{placement.id}/transition",
+                           data={**hidden_inputs(page), "to": "in_review", "then": "next"})
+    assert response.headers["Location"].startswith("/staff/requests/?")
