@@ -27,7 +27,7 @@ class WholeNumberField(IntegerField):
             self.data = None
             self.raw_data = []
             return
-        if not raw.lstrip("-").isdigit() or len(raw) > 9:
+        if not raw.lstrip("-").isdecimal() or len(raw) > 9:
             self.data = None
             raise ValueError(_l("Enter a whole number, e.g. 5."))
         self.data = int(raw)

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -62,3 +62,34 @@ class BaseForm(FlaskForm):
         for field in self:
             found.extend((field.id, str(m)) for m in field.errors)
         return found
+
+
+class _ValidVersion:
+    def __init__(self, required: bool):
+        self.required = required
+
+    def __call__(self, form, field):
+        value = field.data or ""
+        if (not value and self.required) or (value and not (value.isdecimal()
+                                                             and len(value) < 10)):
+            raise ValidationError(_l("Reload the page and try again."))
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was loaded with (optimistic locking).
+
+    ``required=False`` for forms that also create records (no version yet).
+    """
+
+    def __init__(self, *args, required: bool = True, **kwargs):
+        # Added to, not defaulted: BaseForm's binding passes its own validators in.
+        kwargs["validators"] = [*(kwargs.get("validators") or ()), _ValidVersion(required)]
+        super().__init__(*args, **kwargs)
+
+    @property
+    def version(self) -> int | None:
+        return int(self.data) if (self.data or "").isdecimal() else None
+
+
+class CsrfOnlyForm(BaseForm):
+    """For buttons whose only input is the CSRF token."""

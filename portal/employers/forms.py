@@ -3,13 +3,11 @@ from wtforms import (
     BooleanField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.forms import (
     LANGUAGE_CHOICES,
@@ -18,16 +16,11 @@ from portal.accounts.forms import (
     new_password_field,
     repeat_password_field,
 )
-from portal.core.fields import ChoiceRadio, NumberRange, WholeNumberField
-from portal.core.forms import BaseForm
+from portal.core.fields import CheckboxListField, ChoiceRadio, NumberRange, WholeNumberField
+from portal.core.forms import BaseForm, VersionField
 from portal.core.idempotency import SubmissionKeyField
 from portal.employers import orgnumber
 from portal.employers.enums import Country, OrgRole, Sector, SizeBand
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ValidOrgNumber:
@@ -119,13 +112,7 @@ class JoinForm(BaseForm):
 
 
 class ProfileForm(ProfileFields):
-    version_id = HiddenField()
-
-    def validate_version_id(self, field):
-        try:
-            int(field.data or "")
-        except ValueError as exc:
-            raise ValidationError(_l("Reload the page and try again.")) from exc
+    version_id = VersionField()
 
 
 class InviteForm(BaseForm):
@@ -231,13 +218,7 @@ class NewNeedForm(NeedForm):
 
 
 class EditNeedForm(NeedForm):
-    version_id = HiddenField()
-
-    def validate_version_id(self, field):
-        try:
-            int(field.data or "")
-        except ValueError as exc:
-            raise ValidationError(_l("Reload the page and try again.")) from exc
+    version_id = VersionField()
 
 
 class NeedStatusForm(BaseForm):

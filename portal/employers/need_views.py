@@ -87,7 +87,7 @@ def edit(org_id: int, need_id: int):
     if form.validate_on_submit():
         try:
             services.update_need(need, values=form.data, actor=current_user,
-                                 expected_version=int(form.version_id.data))
+                                 expected_version=form.version_id.version)
         except ConflictError as exc:
             form.add_error(None, exc.message)
             form.version_id.data = str(need.version_id)

@@ -205,7 +205,7 @@ def edit_profile(org_id: int):
     if form.validate_on_submit():
         try:
             services.update_profile(org, values=form.data, sectors=form.sectors.data,
-                                    expected_version=int(form.version_id.data),
+                                    expected_version=form.version_id.version,
                                     actor=current_user)
         except ConflictError as exc:
             form.add_error(None, exc.message)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.core.fields import (
@@ -21,7 +21,7 @@ from portal.core.fields import (
     NumberRange,
     WholeNumberField,
 )
-from portal.core.forms import BaseForm
+from portal.core.forms import BaseForm, VersionField
 from portal.core.idempotency import SubmissionKeyField
 from portal.requests import fields
 from portal.requests.enums import (
@@ -110,7 +110,7 @@ def _make(kind: RequestKind, name: str):
 class RequestFormBase(BaseForm):
     kind: RequestKind
     needs = CheckboxListField(fields.LABELS["needs"], choices=[], description=HINTS["needs"])
-    version_id = HiddenField()
+    version_id = VersionField(required=False)  # new requests have none yet
     submission_key = SubmissionKeyField()
     # The button pressed: "draft" or "submit" (a button, never a hidden input).
     action = StringField()
@@ -137,13 +137,6 @@ class RequestFormBase(BaseForm):
     def need_ids(self) -> list[str]:
         return list(self.needs.data or []) if "needs" in self._fields else []
 
-    def validate_version_id(self, field):
-        if field.data:
-            try:
-                int(field.data)
-            except ValueError as exc:
-                raise ValidationError(_l("Reload the page and try again.")) from exc
-
     def validate_period_end(self, field):
         start = self._fields.get("period_start")
         if field.data and start is not None and start.data and field.data < start.data:
@@ -165,7 +158,7 @@ def form_for(kind: RequestKind, *args, **kwargs) -> RequestFormBase:
 
 
 class WithdrawForm(BaseForm):
-    version_id = HiddenField()
+    version_id = VersionField()
     reason = TextAreaField(_l("Why are you withdrawing it? (optional)"),
                            validators=[Optional(), _length(2000)])
 
@@ -186,7 +179,7 @@ class TransitionForm(BaseForm):
     """A staff move; field comments come as comment-<field> inputs."""
 
     to = SelectField(choices=[], validators=[InputRequired()])
-    version_id = HiddenField(validators=[InputRequired()])
+    version_id = VersionField()
     reason = TextAreaField(_l("Reason or comment to the employer"),
                            validators=[Optional(), _length(2000)])
 
@@ -211,12 +204,6 @@ class TransitionForm(BaseForm):
                                        "text."))
             return False
         return valid
-
-    def validate_version_id(self, field):
-        try:
-            int(field.data or "")
-        except ValueError as exc:
-            raise ValidationError(_l("Reload the page and try again.")) from exc
 
     @property
     def target(self) -> RequestState:

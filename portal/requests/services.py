@@ -300,7 +300,7 @@ def _clean(kind: RequestKind, values: dict) -> dict:
 
 
 def _own_needs(org: Organisation, need_ids) -> list[HiringNeed]:
-    ids = {int(i) for i in need_ids or [] if str(i).isdigit()}
+    ids = {int(i) for i in need_ids or [] if str(i).isdecimal() and len(str(i)) < 10}
     if not ids:
         return []
     found = list(db.session.scalars(select(HiringNeed).where(
@@ -573,7 +573,7 @@ def parse_bulk_action(value: str, actor: User | None = None) -> BulkAction:
             return BulkAction("assign")
         if arg == "me":
             return BulkAction("assign", assignee=actor or current_user._get_current_object())
-        if arg.isdigit() and len(arg) < 10:
+        if arg.isdecimal() and len(arg) < 10:
             user = db.session.get(User, int(arg))
             if user is not None and user.is_staff and user.active:
                 return BulkAction("assign", assignee=user)

@@ -152,7 +152,7 @@ def intake(org_id: int, kind: str):
 def _bulk_selection(values):
     """(requests, action, back) from a bulk form or its confirmation URL; None if unusable."""
     back = safe_next(values.get("next"), url_for(".index"))
-    ids = sorted({int(i) for i in values.getlist("ids") if i.isdigit() and len(i) < 10})
+    ids = sorted({int(i) for i in values.getlist("ids") if i.isdecimal() and len(i) < 10})
     try:
         action = services.parse_bulk_action(values.get("bulk_action", ""))
     except DomainError as exc:
@@ -224,7 +224,7 @@ def assign(request_id: int):
     if choice == "me":
         assignee = current_user
     elif choice != "none":
-        assignee = db.session.get(User, int(choice)) if choice.isdigit() and \
+        assignee = db.session.get(User, int(choice)) if choice.isdecimal() and \
             len(choice) < 10 else None
         if assignee is None:
             flash(_("Choose an active staff member."), "error")
@@ -232,7 +232,7 @@ def assign(request_id: int):
     version = form.version_id.data
     try:
         services.assign(req, assignee, actor=current_user,
-                        expected_version=int(version) if version.isdigit() else None)
+                        expected_version=int(version) if version.isdecimal() else None)
     except DomainError as exc:  # a conflict too: nothing was changed
         if htmx:
             return _htmx_failed(exc.message)
@@ -317,7 +317,7 @@ def transition(request_id: int):
                                   "“%(state)s”.", state=req.state_enum.label))
         try:
             services.transition(req, form.target, actor=current_user,
-                                expected_version=int(form.version_id.data))
+                                expected_version=form.version_id.version)
         except DomainError as exc:
             return _htmx_failed(exc.message)
         return _row(req)
@@ -341,7 +341,7 @@ def transition(request_id: int):
     try:
         services.transition(req, form.target, actor=current_user, reason=form.reason.data or "",
                             field_comments=comments,
-                            expected_version=int(form.version_id.data))
+                            expected_version=form.version_id.version)
     except ConflictError as exc:
         form.add_error(None, exc.message)
         form.version_id.data = str(req.version_id)

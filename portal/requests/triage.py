@@ -55,7 +55,7 @@ class Filters:
             return value if value in allowed else ""
 
         assignee = args.get("assignee", "")
-        if not (assignee in ("me", "none") or (assignee.isdigit() and len(assignee) < 10)):
+        if not (assignee in ("me", "none") or (assignee.isdecimal() and len(assignee) < 10)):
             assignee = ""
         page = args.get("page", "1")
         return cls(
@@ -69,7 +69,7 @@ class Filters:
             submitted_from=_date(args.get("from")),
             submitted_to=_date(args.get("to")),
             sort=pick("sort", set(SORTS)) or "newest",
-            page=int(page) if page.isdigit() and len(page) < 6 and int(page) > 0 else 1,
+            page=int(page) if page.isdecimal() and len(page) < 6 and int(page) > 0 else 1,
         )
 
     def as_args(self, **changes) -> dict:
@@ -134,7 +134,7 @@ def query(filters: Filters, user: User):
                     < _start_of(filters.submitted_to + timedelta(days=1)))
     if filters.q:
         like = f"%{filters.q.lower()}%"
-        digits = "".join(c for c in filters.q if c.isdigit())
+        digits = "".join(c for c in filters.q if c.isdecimal())
         terms = [func.lower(Organisation.name).like(like),
                  func.lower(ServiceRequest.reference).like(like),
                  func.lower(ServiceRequest.roles).like(like),

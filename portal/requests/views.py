@@ -9,6 +9,7 @@ from jinja2_fragments.flask import render_block
 
 from portal.core import idempotency
 from portal.core.errors import ConflictError, DomainError
+from portal.core.forms import CsrfOnlyForm
 from portal.core.permissions import Access, access
 from portal.employers import permissions as org_perm
 from portal.employers.models import Organisation
@@ -77,7 +78,9 @@ def index(org_id: int):
 @access(Access.EMPLOYER)
 def choose(org_id: int):
     org = _org(org_id)
-    return render_template("requests/choose.html", organisation=org, kinds=list(RequestKind))
+    need = request.args.get("need", "")  # "ask for help" with a need: passed on to the form
+    return render_template("requests/choose.html", organisation=org, kinds=list(RequestKind),
+                           need=need if need.isdecimal() and len(need) < 10 else None)
 
 
 def _apply_problems(form, found) -> None:
@@ -90,9 +93,10 @@ def _apply_problems(form, found) -> None:
 
 
 def _missing_version(form) -> bool:
-    """A change without the version it was made against cannot be checked: ask to reload."""
-    value = form.version_id.data or ""
-    if value.isdigit() and len(value) < 10:
+    """An edit without the version it was made against cannot be checked: ask to reload.
+
+    (The field is optional because the same form also creates requests.)"""
+    if form.version_id.version is not None:
         return False
     form.add_error(None, _("Reload the page and try again."))
     return True
@@ -180,7 +184,7 @@ def edit(org_id: int, request_id: int):
         try:
             services.update_request(req, values=form.values(), need_ids=form.need_ids(),
                                     actor=current_user,
-                                    expected_version=int(form.version_id.data))
+                                    expected_version=form.version_id.version)
             if submit:
                 services.submit_request(req, actor=current_user)
                 idempotency.claim(form.submission_key.data, user_id=current_user.id)
@@ -212,7 +216,7 @@ def submit(org_id: int, request_id: int):
     req = _request(org, request_id)
     if req.state_enum == RequestState.SUBMITTED and req.reference:
         return redirect(url_for(".receipt", org_id=org.id, request_id=req.id))  # double click
-    form = WithdrawForm()  # only for CSRF
+    form = CsrfOnlyForm()
     if not form.validate_on_submit():
         flash(_("Reload the page and try again."), "error")
         return redirect(url_for(".view", org_id=org.id, request_id=req.id))
@@ -246,12 +250,17 @@ def view(org_id: int, request_id: int):
     thread = services.messages(req)
     unread = services.unread_ids(current_user, [m.id for m in thread])
     services.mark_read(current_user, thread)
+    return _request_page(org, req, thread=thread, unread=unread)
+
+
+def _request_page(org: Organisation, req: ServiceRequest, *, thread, unread=frozenset(),
+                  message_form=None):
     comments, overall = services.open_comments(req)
     return render_template(
         "requests/view.html", organisation=org, req=req, rows=fields.rows(req),
         timeline=services.timeline(req), thread=thread, unread=unread,
         mails=services.mails_about(req, employer_view=True), comments=comments,
-        overall=overall, message_form=MessageForm(), withdraw_form=WithdrawForm(),
+        overall=overall, message_form=message_form or MessageForm(),
         can_edit=perm.can_edit_request(current_user, req),
         can_withdraw=perm.can_withdraw(current_user, req),
         can_write=perm.can_write(current_user, req))
@@ -273,10 +282,10 @@ def withdraw(org_id: int, request_id: int):
     if request.method == "GET":
         form.version_id.data = str(req.version_id)
     status = 200
-    if form.validate_on_submit() and not _missing_version(form):
+    if form.validate_on_submit():
         try:
             services.withdraw(req, actor=current_user, reason=form.reason.data or "",
-                              expected_version=int(form.version_id.data))
+                              expected_version=form.version_id.version)
         except ConflictError as exc:
             form.add_error(None, exc.message)
             form.version_id.data = str(req.version_id)
@@ -305,16 +314,7 @@ def post_message(org_id: int, request_id: int):
             flash(_("Your message is sent."), "success")
             return redirect(url_for(".view", org_id=org.id, request_id=req.id,
                                     _anchor="conversation"))
-    thread = services.messages(req)
-    comments, overall = services.open_comments(req)
-    return render_template(
-        "requests/view.html", organisation=org, req=req, rows=fields.rows(req),
-        timeline=services.timeline(req), thread=thread, unread=set(),
-        mails=services.mails_about(req, employer_view=True), comments=comments,
-        overall=overall, message_form=form, withdraw_form=WithdrawForm(),
-        can_edit=perm.can_edit_request(current_user, req),
-        can_withdraw=perm.can_withdraw(current_user, req),
-        can_write=perm.can_write(current_user, req)), 422
+    return _request_page(org, req, thread=services.messages(req), message_form=form), 422
 
 
 @bp.post("/organisations/<int:org_id>/messages/read")
@@ -322,10 +322,10 @@ def post_message(org_id: int, request_id: int):
 def mark_read(org_id: int):
     """Mark the organisation's unread messages read (from the dashboard)."""
     org = _org(org_id)
-    form = WithdrawForm()  # CSRF only
+    form = CsrfOnlyForm()
     if form.validate_on_submit():
         request_id = request.form.get("request_id", "")
-        if request_id.isdigit() and len(request_id) < 10:
+        if request_id.isdecimal() and len(request_id) < 10:
             req = _request(org, int(request_id))
             services.mark_read(current_user, services.messages(req))
         else:
