@@ -92,19 +92,25 @@ def _init_extensions(app: Flask) -> None:
 
     # Import the models so that metadata (and Alembic) know every table.
     import portal.accounts.models
+    import portal.analyses.models
     import portal.core.models
     import portal.employers.models
-    import portal.requests.models  # noqa: F401
+    import portal.notifications.models
+    import portal.requests.models
+    import portal.training.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as staff_admin_bp
     from portal.accounts.views import bp as accounts_bp
+    from portal.analyses.views import bp as analyses_bp
     from portal.core.views import bp as core_bp
     from portal.employers.need_views import bp as needs_bp
     from portal.employers.views import bp as employers_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.requests.staff_views import bp as staff_requests_bp
     from portal.requests.views import bp as requests_bp
+    from portal.training.views import bp as training_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -113,6 +119,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(needs_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(staff_requests_bp)
+    app.register_blueprint(analyses_bp)
+    app.register_blueprint(training_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

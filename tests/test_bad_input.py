@@ -229,6 +229,12 @@ def _account(client):
     return "/account", {"full_name": "Nytt Namn", "locale": "sv"}, None
 
 
+def _account_staff(client):
+    """Staff also choose whether notifications come by mail."""
+    return "/account", {"full_name": "Nytt Namn", "locale": "sv", "notify_by_mail": "none"}, \
+        None
+
+
 def _change_password(client):
     return "/account/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
                                  "password_repeat": NEW_PASSWORD}, None
@@ -466,6 +472,143 @@ def _staff_bulk(client):
         "confirm": "yes", "next": "/staff/requests/"}, "/staff/requests/"
 
 
+def _staff_analysis(client, *, final: bool = False):
+    from portal.analyses import services as analyses
+    from portal.core.dates import local_today
+
+    org = factories.make_organisation()
+    need = factories.make_need(org)
+    analysis = analyses.start(org, actor=client.user, need_ids=[need.id])
+    if final:
+        analyses.save_draft(analysis, values={
+            "meeting_date": local_today(), "participants": "HR", "actions": ["placements"],
+            "follow_up_date": local_today().replace(year=local_today().year + 1)},
+            lines=analyses.line_values(analysis.draft), actor=client.user,
+            expected_version=None)
+        analyses.finalise(analysis, actor=client.user, expected_version=None)
+    db.session.commit()
+    return org, analysis
+
+
+def _analysis_start(client):
+    org = factories.make_organisation()
+    need = factories.make_need(org)
+    req = factories.make_request(org, factories.employer_of(org), "tailored_course",
+                                 submit=True)
+    return f"/staff/organisations/{org.id}/analyses/new", {
+        "meeting_date": "2026-11-02", "request_ids": [str(req.id)],
+        "need_ids": [str(need.id)]}, None
+
+
+def _analysis_edit(client):
+    _org, analysis = _staff_analysis(client)
+    return f"/staff/analyses/{analysis.id}/edit", {
+        "version_id": str(analysis.version_id), "meeting_date": "2026-11-02",
+        "participants": "Anna (HR), Lena (kommunen)", "skills_gaps": "Svenska för yrket.",
+        "actions": ["tailored_course"], "actions_note": "En kurs på 14 veckor.",
+        "follow_up_date": "2027-02-01", "line-0-occupation_code": "9111",
+        "line-0-occupation_other": "", "line-0-headcount": "5",
+        "line-0-timeframe": "now", "line-0-requirements": "B-körkort",
+        "line-0-training_needed": "y", "finalise": "1"}, None
+
+
+def _analysis_action(action: str):
+    def prepare(client):
+        _org, analysis = _staff_analysis(client, final=action == "revise")
+        view = f"/staff/analyses/{analysis.id}"
+        return f"{view}/{action}", {"version_id": str(analysis.version_id)}, view
+
+    return prepare
+
+
+def _analysis_respond(client):
+    org = own_org(client)
+    staff = factories.make_user("staff")
+    from portal.analyses import services as analyses
+    from portal.core.dates import local_today
+
+    analysis = analyses.start(org, actor=staff, meeting_date=local_today())
+    analyses.save_draft(analysis, values={
+        "participants": "HR", "actions": ["placements"],
+        "follow_up_date": local_today().replace(year=local_today().year + 1)},
+        lines=[{"occupation_code": "9111", "headcount": 2, "timeframe": "now"}],
+        actor=staff, expected_version=None)
+    analyses.finalise(analysis, actor=staff, expected_version=None)
+    db.session.commit()
+    return f"/organisations/{org.id}/analyses/{analysis.id}", {
+        "kind": "commented", "comment": "Vi behöver också kockar."}, None
+
+
+def _cohort_for(client):
+    from portal.core.dates import local_today
+    from portal.training import services as training
+
+    cohort = training.create_cohort(values={
+        "title": "Lokalvård", "sector": "cleaning", "occupation_code": "9111",
+        "provider": "adult_education", "weeks": 14, "seats": 15,
+        "start_date": local_today()}, actor=factories.make_user("staff"))
+    db.session.commit()
+    return cohort
+
+
+COHORT_VALUES = {"title": "Lokalvård", "sector": "cleaning", "occupation_code": "9111",
+                 "occupation_other": "", "provider": "adult_education",
+                 "provider_name": "Komvux", "weeks": "14", "start_date": "2027-03-01",
+                 "weekly_hours": "30", "location": "Mölnlycke", "seats": "15",
+                 "language_support": "Svenska för yrket", "description": "Med praktik."}
+COHORT_FIELDS = tuple(COHORT_VALUES)
+COHORT_CHOICES = {"sector": tuple(Sector), "occupation_code": ("9111", "5223", "other"),
+                  "provider": ("adult_education", "vocational_college", "external")}
+
+
+def _cohort_new(client):
+    org = factories.make_organisation()
+    req = factories.make_request(org, factories.employer_of(org), "tailored_course",
+                                 submit=True)
+    return "/staff/cohorts/new", {**COHORT_VALUES, "request_ids": [str(req.id)]}, None
+
+
+def _cohort_edit(client):
+    cohort = _cohort_for(client)
+    return f"/staff/cohorts/{cohort.id}/edit", {
+        **COHORT_VALUES, "version_id": str(cohort.version_id)}, None
+
+
+def _cohort_transition(client):
+    cohort = _cohort_for(client)
+    view = f"/staff/cohorts/{cohort.id}"
+    return f"{view}/transition", {"to": "cancelled", "reason": "För få deltagare.",
+                                  "version_id": str(cohort.version_id)}, view
+
+
+def _cohort_commit(client):
+    cohort = _cohort_for(client)
+    org = factories.make_organisation(sectors=["cleaning"])
+    view = f"/staff/cohorts/{cohort.id}"
+    return f"{view}/commitments", {"organisation_id": str(org.id), "interviews": "y",
+                                   "hires": "2", "hosts_practical": "y",
+                                   "note": "Två anställningar."}, view
+
+
+def _cohort_interest(client):
+    org = own_org(client)
+    cohort = _cohort_for(client)
+    return f"/organisations/{org.id}/cohorts/{cohort.id}", {
+        "note": "Vi kan ta två på praktik."}, None
+
+
+ANALYSIS_FIELDS = ("version_id", "meeting_date", "participants", "skills_gaps", "actions",
+                   "actions_note", "follow_up_date", "line-0-occupation_code",
+                   "line-0-occupation_other", "line-0-headcount", "line-0-timeframe",
+                   "line-0-requirements", "line-0-training_needed", "line-0-remove",
+                   "finalise")
+ANALYSIS_CHOICES = {
+    "actions": ("recruitment_event", "tailored_course", "placements", "mentor_training"),
+    "line-0-occupation_code": ("9111", "5223", "other"),
+    "line-0-timeframe": tuple(NeedTimeframe), "line-0-training_needed": ("y",),
+    "line-0-remove": ("y",), "finalise": ("1",)}
+
+
 # A request form is sent with one of its buttons; "Submit" is the one that checks it all.
 SUBMIT = {"action": "submit"}
 EDIT_REQUEST_FIELDS = request_fields("placement", "version_id", "submission_key")
@@ -490,8 +633,8 @@ FORMS = [
          ("password", "password_repeat"), _reset),
     Form("account", "/account", "employer", ("full_name", "locale"), _account,
          {"locale": LOCALES}),
-    Form("account-staff", "/account", "staff", ("full_name", "locale"), _account,
-         {"locale": LOCALES}),
+    Form("account-staff", "/account", "staff", ("full_name", "locale", "notify_by_mail"),
+         _account_staff, {"locale": LOCALES, "notify_by_mail": ("each", "none")}),
     Form("change-password", "/account/password", "employer",
          ("current_password", "password", "password_repeat"), _change_password),
     Form("edit-organisation", "/organisations/<own id>/edit", "employer",
@@ -541,6 +684,27 @@ FORMS = [
     Form("staff-intake", "/staff/requests/organisations/<id>/new/placement", "staff",
          tuple(f for f in request_fields("placement", "submission_key") if f != "action"),
          _intake, REQUEST_CHOICES),
+    Form("analysis-start", "/staff/organisations/<id>/analyses/new", "staff",
+         ("meeting_date", "request_ids", "need_ids", "submission_key"), _analysis_start),
+    Form("analysis-edit", "/staff/analyses/<id>/edit", "staff", ANALYSIS_FIELDS,
+         _analysis_edit, ANALYSIS_CHOICES),
+    *(Form(f"analysis-{action}", f"/staff/analyses/<id>/{action}", "staff", ("version_id",),
+           _analysis_action(action)) for action in ("finalise", "revise", "discard")),
+    Form("analysis-respond", "/organisations/<own id>/analyses/<id>", "employer",
+         ("kind", "comment"), _analysis_respond, {"kind": ("confirmed", "commented")}),
+    Form("cohort-new", "/staff/cohorts/new", "staff",
+         (*COHORT_FIELDS, "request_ids", "analysis_ids", "submission_key"), _cohort_new,
+         COHORT_CHOICES),
+    Form("cohort-edit", "/staff/cohorts/<id>/edit", "staff", (*COHORT_FIELDS, "version_id"),
+         _cohort_edit, COHORT_CHOICES),
+    Form("cohort-transition", "/staff/cohorts/<id>/transition", "staff",
+         ("to", "reason", "version_id"), _cohort_transition,
+         {"to": ("recruiting", "cancelled")}),
+    Form("cohort-commit", "/staff/cohorts/<id>/commitments", "staff",
+         ("organisation_id", "interviews", "hires", "hosts_practical", "note"),
+         _cohort_commit, {"interviews": ("y",), "hosts_practical": ("y",)}),
+    Form("cohort-interest", "/organisations/<own id>/cohorts/<id>", "employer", ("note",),
+         _cohort_interest),
 ]
 
 # GET forms, fuzzed by their query strings (and path, for the language switch).
@@ -556,6 +720,14 @@ QUERY_FORMS = [
                                       "from", "to", "sort")),
     ("/staff/requests/bulk", "staff", ("ids", "bulk_action", "next")),
     ("/staff/requests/my-day", "staff", ()),
+    ("/staff/notifications/", "staff", ("page",)),
+    ("/staff/analyses/", "staff", ("state", "q", "page")),
+    ("/staff/cohorts/", "staff", ("state", "sector", "page")),
+    ("/staff/cohorts/new", "staff", ("sector", "occupation", "other", "request")),
+    ("/staff/demand", "staff", ("sector", "timeframe", "source", "training")),
+    ("/staff/demand.csv", "staff", ("sector", "timeframe", "source", "training")),
+    ("/staff/demand/organisations", "staff", ("sector", "occupation", "other", "timeframe",
+                                              "source", "training")),
 ]
 
 
@@ -737,10 +909,12 @@ def test_hostile_values_never_break_a_form(form, data, app, login_as, logged_in)
 
 
 # Forms with no required field: sent empty, they do what they say (marking read
-# without a request marks all read).
-NOTHING_REQUIRED = {"mark-read"}
+# without a request marks all read; an analysis may start from scratch; interest in a
+# course needs no note).
+NOTHING_REQUIRED = {"mark-read", "analysis-start", "cohort-interest"}
 # Forms of buttons in a list: a problem comes back as a message over the list.
-FLASHING_FORMS = {"need-status", "staff-assign", "staff-bulk"}
+FLASHING_FORMS = {"need-status", "staff-assign", "staff-bulk", "analysis-finalise",
+                  "analysis-revise", "analysis-discard"}
 
 
 def flashed_errors(client, location: str) -> list[str]:
@@ -771,7 +945,8 @@ def test_an_empty_form_explains_itself(form, app, login_as):
         assert 'id="error-summary"' in body
 
 
-@pytest.mark.parametrize("form", [f for f in FORMS if "version_id" in f.fields],
+@pytest.mark.parametrize("form", [f for f in FORMS if "version_id" in f.fields
+                                  and f.name not in FLASHING_FORMS],
                          ids=lambda f: f.name)
 def test_a_form_sent_without_its_version_asks_for_a_reload(form, app, login_as):
     """The page always sends the version it showed; without it (not from the page)
@@ -977,6 +1152,40 @@ def test_the_submit_button_of_a_draft(token, login_as):
         assert row_counts() == before
 
 
+@pytest.mark.parametrize("token", ["missing", "garbage", "valid"])
+@pytest.mark.parametrize("which", ["one", "all"])
+def test_the_notification_buttons(which, token, login_as):
+    """"Mark as read" and "Mark all as read" are forms of only a button (no fields for
+    the table above): refused without a valid token; hostile extra fields and a
+    hostile page number change nothing else."""
+    from portal.notifications.models import Notification
+
+    client = login_as("staff")
+    request_services.assign(submitted_request(), client.user,
+                            actor=factories.make_user("staff"))
+    db.session.commit()
+    note = db.session.scalar(select(Notification).where(Notification.user_id == client.user.id))
+    page = client.get("/staff/notifications/").get_data(as_text=True)
+    sent = {**hidden_inputs(page), "read_at": "1999-01-01", "user_id": "1", "id": SCRIPT}
+    if token == "missing":
+        del sent["csrf_token"]
+    elif token == "garbage":
+        sent["csrf_token"] = "IjEyMzQi.garbage.token"
+    url = (f"/staff/notifications/{note.id}/read?page={quote(SCRIPT)}" if which == "one"
+           else "/staff/notifications/read")
+    before = row_counts()
+    response = client.post(url, data=sent)
+    check(response, sent)
+    db.session.expire_all()
+    if token == "valid":
+        assert response.status_code == 302
+        assert note.read_at is not None and note.user_id == client.user.id
+    else:
+        assert response.status_code == 400
+        assert note.read_at is None
+    assert row_counts() == before
+
+
 # --- 4. bodies over MAX_CONTENT_LENGTH ------------------------------------------------------
 
 def too_big(app) -> int:
@@ -1063,6 +1272,8 @@ MALFORMED_GETS = [
     ("staff", f"/staff/requests/?page={HUGE}"),
     ("staff", "/staff/requests/?page=-1&state=%00"),
     ("staff", "/staff/requests/?state=%ff%fe&page=%00"),
+    ("staff", f"/staff/notifications/?page={HUGE}"),
+    ("staff", "/staff/notifications/?page=-1&page=%00"),
     ("admin", f"/admin/users/{HUGE}"),
     ("admin", f"/admin/users/?page={HUGE}"),
     ("admin", "/admin/users/?page=-5"),
@@ -1221,6 +1432,12 @@ NUL_NOT_REFUSED = {("*", "submission_key"), ("login", "next"), ("register", "acc
                    ("*", "guaranteed_interviews"), ("*", "hosts_practical"),
                    # not a number, so "mark all read"
                    ("mark-read", "request_id"),
+                   # check boxes and buttons: any value is "on"
+                   ("*", "line-0-training_needed"), ("*", "line-0-remove"), ("*", "finalise"),
+                   # analysis buttons: a message over the page, nothing changed
+                   ("analysis-finalise", "version_id"), ("analysis-revise", "version_id"),
+                   ("analysis-discard", "version_id"),
+                   ("*", "interviews"), ("*", "hosts_practical"),
                    # an unknown status: a message over the list, nothing changed
                    ("need-status", "status"),
                    # the inbox filters a request was opened from: cleaned when read back,

@@ -150,3 +150,158 @@ def test_staff_request_page_queries_do_not_grow_with_its_history(login_as):
         one_round(n)
     client.get(url)
     assert _queries(client, url) == few
+
+
+def test_notifications_page_queries_do_not_grow_with_notifications(login_as):
+    """Each notification about a request of its own organisation, from a new colleague
+    (the actor) and to a newly created employer (the message's author), so a lazy load
+    of the request, its organisation or the actor would show as a query per row."""
+    from portal.requests import services
+
+    staff = factories.make_user("staff")
+    client = login_as(staff)
+
+    def one_more():
+        org = factories.make_organisation()
+        employer = factories.employer_of(org)
+        req = factories.make_request(org, employer, "placement", submit=True)
+        services.assign(req, staff, actor=factories.make_user("staff"))
+        services.post_message(req, author=employer, body="Hej!")
+        db.session.commit()
+
+    one_more()
+    urls = ["/staff/notifications/", "/staff/"]  # the list, and the count in the header
+    few = {url: _queries(client, url) for url in urls}
+    for _ in range(12):  # 26 notifications: more than a page
+        one_more()
+    assert {url: _queries(client, url) for url in urls} == few
+
+
+def test_staff_inbox_queries_do_not_depend_on_page_size(app, login_as, monkeypatch):
+    """The inbox runs as many queries for a page of 5 rows as for a page of 50, with
+    filters and sorts: each request from its own organisation, of every kind, most
+    handled by a colleague of their own, half of whom have since left (inactive, so
+    not among the staff the page lists anyway): a lazy load per row would show."""
+    from portal.requests import services
+    from portal.requests.enums import RequestKind
+
+    client = login_as("staff")
+    kinds = list(RequestKind)
+    for n in range(60):
+        org = factories.make_organisation(sectors=["care", "cleaning"] if n % 2 else ["retail"])
+        req = factories.make_request(org, factories.employer_of(org), kinds[n % 4], submit=True)
+        if n % 3:
+            colleague = factories.make_user("staff")
+            services.assign(req, colleague, actor=client.user)
+            colleague.active = n % 2 == 0
+    db.session.commit()
+    urls = ["/staff/requests/", "/staff/requests/?state=submitted&sort=due",
+            "/staff/requests/?sector=care&sort=organisation",
+            "/staff/requests/?q=testf%C3%B6retaget&sort=oldest",
+            "/staff/requests/?assignee=none&kind=placement&page=1"]
+    counts = {}
+    for size in (5, 50):
+        monkeypatch.setitem(app.config, "PAGE_SIZE", size)
+        body = client.get(urls[0]).get_data(as_text=True)
+        assert body.count('<tr id="row-') == size  # the pages really differ in rows
+        counts[size] = {url: _queries(client, url) for url in urls}
+    assert counts[5] == counts[50]
+
+
+def test_analysis_pages_and_the_demand_overview_do_not_grow_with_rows(login_as):
+    """Analyses with versions, lines and answers, each organisation's own: the staff list,
+    an analysis page, the employer's page and the demand overview stay constant."""
+    from datetime import timedelta
+
+    from portal.analyses import services as analyses
+    from portal.analyses.enums import ResponseKind
+    from portal.core.dates import local_today
+
+    staff = factories.make_user("staff")
+    today = local_today()
+
+    def one_more():
+        org = factories.make_organisation()
+        employer = factories.employer_of(org)
+        need = factories.make_need(org, created_by=employer)
+        req = factories.make_request(org, employer, "tailored_course", submit=True,
+                                     needs=[need])
+        analysis = analyses.start(org, actor=factories.make_user("staff"),
+                                  request_ids=[req.id], meeting_date=today)
+        analyses.save_draft(analysis, values={
+            "participants": "HR", "actions": ["placements"],
+            "follow_up_date": today + timedelta(days=30)},
+            lines=[*analyses.line_values(analysis.draft),
+                   {"occupation_code": "5223", "headcount": 2, "timeframe": "now"}],
+            actor=staff, expected_version=None)
+        analyses.finalise(analysis, actor=staff, expected_version=None)
+        analyses.revise(analysis, actor=staff, expected_version=None)
+        analyses.respond(analysis, user=employer, kind=ResponseKind.COMMENTED,
+                         comment="Bra.")
+        factories.make_need(org, created_by=employer, occupation_code="9412")
+        from portal.extensions import db as _db
+
+        _db.session.commit()
+        return org, employer, analysis
+
+    org, employer, analysis = one_more()
+    staff_client = login_as(staff)
+    urls = ["/staff/analyses/", "/staff/analyses/?state=revising",
+            f"/staff/analyses/{analysis.id}", "/staff/demand", "/staff/demand?training=1",
+            "/staff/demand/organisations?occupation=9111", "/staff/demand.csv"]
+    few = {url: _queries(staff_client, url) for url in urls}
+    employer_client = login_as(employer)
+    employer_urls = [f"/organisations/{org.id}/analyses",
+                     f"/organisations/{org.id}/analyses/{analysis.id}", "/organisation"]
+    few_employer = {url: _queries(employer_client, url) for url in employer_urls}
+    for _ in range(12):
+        one_more()
+    # The same analysis, more answers and history.
+    for n in range(5):
+        analyses.respond(analysis, user=factories.employer_of(org), kind=ResponseKind.CONFIRMED,
+                         comment=f"Svar {n}")
+    db.session.commit()
+    assert {url: _queries(staff_client, url) for url in urls} == few
+    assert {url: _queries(employer_client, url) for url in employer_urls} == few_employer
+
+
+def test_course_pages_do_not_grow_with_courses_and_commitments(login_as):
+    """Courses, each with requests, analyses and commitments from new organisations."""
+    from portal.core.dates import local_today
+    from portal.training import services as training
+
+    staff = factories.make_user("staff")
+    employer_org = factories.make_organisation(sectors=["cleaning"])
+    employer = factories.employer_of(employer_org)
+
+    def one_more():
+        orgs = [factories.make_organisation(sectors=["cleaning"]) for _ in range(2)]
+        reqs = [factories.make_request(o, factories.employer_of(o), "tailored_course",
+                                       submit=True) for o in orgs]
+        cohort = training.create_cohort(values={
+            "title": "Lokalvård", "sector": "cleaning", "occupation_code": "9111",
+            "provider": "adult_education", "weeks": 14, "seats": 15,
+            "start_date": local_today()}, actor=staff, request_ids=[r.id for r in reqs])
+        training.set_commitment(cohort, employer_org, actor=staff, interviews=True,
+                                hires=1, hosts_practical=False)
+        db.session.commit()
+        return cohort
+
+    first = one_more()
+    staff_client = login_as(staff)
+    employer_client = login_as(employer)
+    staff_urls = ["/staff/cohorts/", "/staff/cohorts/?state=planned",
+                  f"/staff/cohorts/{first.id}",
+                  "/staff/cohorts/new?sector=cleaning&occupation=9111"]
+    employer_urls = ["/organisation", f"/organisations/{employer_org.id}/cohorts",
+                     f"/organisations/{employer_org.id}/cohorts/{first.id}"]
+    few = {url: _queries(staff_client, url) for url in staff_urls}
+    few_employer = {url: _queries(employer_client, url) for url in employer_urls}
+    for _ in range(8):
+        one_more()
+    for _ in range(4):  # more employers on the first course
+        training.set_commitment(first, factories.make_organisation(), actor=staff,
+                                interviews=False, hires=0, hosts_practical=True)
+    db.session.commit()
+    assert {url: _queries(staff_client, url) for url in staff_urls} == few
+    assert {url: _queries(employer_client, url) for url in employer_urls} == few_employer

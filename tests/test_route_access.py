@@ -17,6 +17,8 @@ from portal.core.permissions import Access
 from portal.employers.enums import MembershipStatus, OrgRole
 from portal.employers.models import Membership
 from portal.extensions import db
+from portal.notifications.enums import NotificationKind
+from portal.notifications.services import notify
 from tests import factories
 from tests.support import hidden_inputs
 
@@ -54,6 +56,9 @@ def world(app, login_as):
     message = queue_mail("password_changed", "x@example.se", "sv", user=a_admin)
     need = factories.make_need(org_a, created_by=a_admin)
     service_request = factories.make_request(org_a, a_admin, submit=True, needs=[need])
+    notification = notify(staff_target, NotificationKind.REQUEST_ASSIGNED, about=service_request)
+    analysis = _final_analysis(org_a, staff_target, need)
+    cohort = _cohort(org_a, staff_target)
     db.session.commit()
     clients = {"anonymous": app.test_client(),
                "employer_a": login_as(a_admin), "employer_b": login_as(b_admin),
@@ -62,8 +67,36 @@ def world(app, login_as):
     values = {"org_id": org_a.id, "membership_id": pending_membership.id,
               "user_id": staff_target.id, "token": "not-a-real-token", "code": "en",
               "message_id": message.id, "need_id": need.id, "request_id": service_request.id,
-              "kind": "placement"}
+              "kind": "placement", "notification_id": notification.id,
+              "analysis_id": analysis.id, "number": 1, "cohort_id": cohort.id}
     return {"clients": clients, "values": values, "org_a": org_a}
+
+
+def _final_analysis(org, staff, need):
+    from portal.analyses import services as analyses
+    from portal.core.dates import local_today
+
+    analysis = analyses.start(org, actor=staff, need_ids=[need.id],
+                              meeting_date=local_today())
+    analyses.save_draft(analysis, values={"participants": "HR", "actions": ["placements"],
+                                          "follow_up_date": local_today().replace(year=2099)},
+                        lines=analyses.line_values(analysis.draft), actor=staff,
+                        expected_version=None)
+    analyses.finalise(analysis, actor=staff, expected_version=None)
+    return analysis
+
+
+def _cohort(org, staff):
+    from portal.core.dates import local_today
+    from portal.training import services as training
+
+    cohort = training.create_cohort(values={
+        "title": "Lokalvård", "sector": "cleaning", "occupation_code": "9111",
+        "provider": "adult_education", "weeks": 14, "seats": 15,
+        "start_date": local_today()}, actor=staff)
+    training.set_commitment(cohort, org, actor=staff, interviews=True, hires=2,
+                            hosts_practical=False)
+    return cohort
 
 
 def _url(rule, values) -> str:

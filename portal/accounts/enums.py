@@ -22,3 +22,18 @@ class Role(LabelledEnum):
 
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.STAFF_MANAGER, Role.ADMIN})
+
+
+class NotifyByMail(LabelledEnum):
+    """Staff: whether notifications (a request given to you, an employer writing)
+    also come by mail. They always show in the portal."""
+
+    EACH = "each"  # a mail each time (the default)
+    NONE = "none"  # only in the portal
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.EACH: _l("A mail each time, and in the portal"),
+            cls.NONE: _l("Only in the portal, no mail"),
+        }

@@ -2,7 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
-from portal.accounts.enums import Role
+from portal.accounts.enums import NotifyByMail, Role
+from portal.core.fields import ChoiceRadio
 from portal.core.forms import _CONTROL, BaseForm
 from portal.core.idempotency import SubmissionKeyField
 from portal.core.permissions import is_safe_next
@@ -84,6 +85,18 @@ class ProfileForm(BaseForm):
     full_name = name_field()
     locale = SelectField(_l("Language for the portal and for mail"), choices=LANGUAGE_CHOICES,
                          validators=[InputRequired()])
+
+
+class StaffProfileForm(ProfileForm):
+    """Staff also choose whether notifications come by mail (employers do not see it)."""
+
+    notify_by_mail = ChoiceRadio(
+        _l("Notifications by mail"), choices=NotifyByMail.choices,
+        validators=[InputRequired(_l("Choose whether notifications also come by mail."))],
+        description=_l("You are notified when a request is given to you and when an "
+                       "employer writes on, or sends in again, a request you handle. The "
+                       "notifications always show under “Notifications” in the portal; "
+                       "choose whether you also get a mail each time."))
 
 
 class StaffCreateForm(BaseForm):

@@ -6,7 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.enums import STAFF_ROLES, Role
+from portal.accounts.enums import STAFF_ROLES, NotifyByMail, Role
 from portal.core.models import TimestampMixin, TZDateTime, utcnow
 from portal.extensions import db
 
@@ -25,6 +25,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(TZDateTime())
     locale: Mapped[str] = mapped_column(String(5), nullable=False, default="sv")
     last_login_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    # Staff: notifications by mail too ("each") or only in the portal ("none").
+    notify_by_mail: Mapped[str] = mapped_column(String(10), nullable=False,
+                                                default=NotifyByMail.EACH,
+                                                server_default=NotifyByMail.EACH.value)
 
     memberships = relationship("Membership", back_populates="user",
                                foreign_keys="Membership.user_id", lazy="selectin")

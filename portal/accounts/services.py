@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from portal.accounts import passwords, tokens
-from portal.accounts.enums import STAFF_ROLES, Role
+from portal.accounts.enums import STAFF_ROLES, NotifyByMail, Role
 from portal.accounts.models import AuthSession, User
 from portal.core import audit
 from portal.core.errors import DomainError
@@ -178,8 +178,16 @@ def change_password(user: User, current: str, new_password: str) -> None:
     db.session.flush()
 
 
-def update_profile(user: User, *, full_name: str, locale: str) -> None:
-    changes = audit.diff(user, {"full_name": full_name.strip(), "locale": locale})
+def update_profile(user: User, *, full_name: str, locale: str,
+                   notify_by_mail: str | None = None) -> None:
+    """``notify_by_mail`` (staff only): None leaves the setting as it is."""
+    values = {"full_name": full_name.strip(), "locale": locale}
+    if notify_by_mail is not None:
+        if not user.is_staff or notify_by_mail not in set(NotifyByMail):
+            raise DomainError(_("Choose whether notifications also come by mail."),
+                              field="notify_by_mail")
+        values["notify_by_mail"] = notify_by_mail
+    changes = audit.diff(user, values)
     if changes:
         audit.record("user.updated", user, actor=user, changes=changes)
         db.session.flush()

@@ -20,6 +20,7 @@ from portal.accounts.forms import (
     LoginForm,
     ProfileForm,
     ResetPasswordForm,
+    StaffProfileForm,
 )
 from portal.core.errors import DomainError
 from portal.core.permissions import Access, access, safe_next
@@ -147,13 +148,20 @@ def reset_password(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @access(Access.USER)
 def account():
-    form = ProfileForm(obj=current_user)
+    # Only staff have the notification setting; the employers' form has no such field.
+    form = (StaffProfileForm if current_user.is_staff else ProfileForm)(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, full_name=form.full_name.data,
-                                locale=form.locale.data)
-        session["lang"] = current_user.locale
-        flash(_("Your details are saved."), "success")
-        return redirect(url_for("accounts.account"))
+        try:
+            services.update_profile(current_user, full_name=form.full_name.data,
+                                    locale=form.locale.data,
+                                    notify_by_mail=form.notify_by_mail.data
+                                    if "notify_by_mail" in form else None)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            session["lang"] = current_user.locale
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), 422 if form.errors else 200
 
 

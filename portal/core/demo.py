@@ -86,6 +86,8 @@ def load() -> Iterator[str]:
         accounts.confirm_email_directly(user)
         yield f"organisation {name} with admin {email}"
     yield from _load_needs_and_requests()
+    yield from _load_analyses()
+    yield from _load_cohorts()
     db.session.commit()
     deliver()
 
@@ -537,3 +539,118 @@ def _play(req: ServiceRequest, steps: list[tuple], *, admin: User, staff: User,
                     yield f"hiring need {code} for {req.organisation.name} now {status}"
             case _:
                 raise ValueError(f"unknown demo step {step!r}")
+
+
+# --- needs analyses ---------------------------------------------------------------------------
+#
+# Made through portal.analyses.services: one confirmed final analysis, one
+# revised after the employer's comment (version 1 stays readable), one draft.
+
+ANALYSES = {
+    "Mölnlycke Lokalvård AB": {
+        "final": True, "answer": "confirmed", "revise": None,
+        "participants": "Anna Sjöberg (vd), Omar Haddad (arbetsmarknadsenheten)",
+        "skills_gaps": "Hygienrutiner, maskinell golvvård och svenska för att läsa "
+                       "arbetsordrar.",
+        "actions": ["tailored_course", "recruitment_event"],
+        "note": "En lokalvårdskurs på 14 veckor för 15 deltagare, med praktik hos "
+                "företaget.",
+        "lines": [("9111", 6, "within_3_months", "Svenska för vardagen", True),
+                  ("9111", 3, "months_3_12", "", True)]},
+    "Härryda Lager och Logistik AB": {
+        "final": True, "answer": "commented", "revise": ("4322", 6),
+        "participants": "Jonas Berg (lagerchef), Omar Haddad (arbetsmarknadsenheten)",
+        "skills_gaps": "Truckkort A och B saknas hos de flesta sökande.",
+        "actions": ["placements", "mentor_training"],
+        "note": "Praktik med handledare som gått mentorsutbildningen.",
+        "lines": [("4322", 4, "now", "Truckkort A och B", True)]},
+    "Osby Storkök Ekonomisk förening": {
+        "final": False, "answer": None, "revise": None,
+        "participants": "Kerstin Ek (kökschef)", "skills_gaps": "",
+        "actions": ["placements"], "note": "",
+        "lines": [("9412", 2, "within_3_months", "Livsmedelshygien", False)]},
+}
+
+
+def _load_analyses() -> Iterator[str]:
+    from datetime import timedelta
+
+    from portal.analyses import services as analyses
+    from portal.analyses.enums import ResponseKind
+    from portal.analyses.models import NeedsAnalysis
+
+    staff = accounts.get_by_email(CASE_OFFICER)
+    if staff is None or not staff.active:
+        return
+    today = local_today()
+    for name, plan in ANALYSES.items():
+        found = _demo_org(name)
+        if found is None or _has(NeedsAnalysis, found[0]):
+            continue
+        org, admin = found
+        from_requests = [r.id for r in analyses.open_requests(org)][:1]
+        analysis = analyses.start(org, actor=staff, request_ids=from_requests,
+                                  meeting_date=today - timedelta(days=14))
+        lines = [{"occupation_code": code, "headcount": n, "timeframe": when,
+                  "requirements": req, "training_needed": training}
+                 for code, n, when, req, training in plan["lines"]]
+        analyses.save_draft(analysis, values={
+            "participants": plan["participants"], "skills_gaps": plan["skills_gaps"],
+            "actions": plan["actions"], "actions_note": plan["note"],
+            "follow_up_date": today + timedelta(days=76)},
+            lines=lines, actor=staff, expected_version=None)
+        if plan["final"]:
+            analyses.finalise(analysis, actor=staff, expected_version=None)
+        if plan["answer"] == "confirmed":
+            analyses.respond(analysis, user=admin, kind=ResponseKind.CONFIRMED, comment="")
+        elif plan["answer"] == "commented":
+            analyses.respond(analysis, user=admin, kind=ResponseKind.COMMENTED,
+                             comment="Vi behöver nog sex personer, inte fyra.")
+        if plan["revise"]:
+            code, headcount = plan["revise"]
+            analyses.revise(analysis, actor=staff, expected_version=None)
+            revised = [{**line, "headcount": headcount} if line["occupation_code"] == code
+                       else line for line in lines]
+            analyses.save_draft(analysis, values={}, lines=revised, actor=staff,
+                                expected_version=None)
+            analyses.finalise(analysis, actor=staff, expected_version=None)
+            analyses.respond(analysis, user=admin, kind=ResponseKind.CONFIRMED, comment="")
+        yield f"needs analysis for {name} ({analysis.state})"
+
+
+# --- cohort trainings -------------------------------------------------------------------------
+
+def _load_cohorts() -> Iterator[str]:
+    """The 14-week cleaning course for 15, from the cleaning firms' course requests, and a
+    planned kitchen course open to employers' interest."""
+    from datetime import timedelta
+
+    from portal.training import services as training
+    from portal.training.enums import CohortState
+    from portal.training.models import Cohort
+
+    staff = accounts.get_by_email(CASE_OFFICER)
+    if staff is None or not staff.active or db.session.scalar(select(func.count()).select_from(
+            Cohort)):
+        return
+    today = local_today()
+    monday = today + timedelta(days=7 * 5 - today.weekday())
+    courses = [r.id for r in training.tailored_course_requests(occupation_code="9111")]
+    cleaning = training.create_cohort(values={
+        "title": "Lokalvård – yrkesutbildning med praktik", "sector": "cleaning",
+        "occupation_code": "9111", "provider": "adult_education",
+        "provider_name": "Komvux Härryda", "weeks": 14, "start_date": monday,
+        "weekly_hours": 30, "location": "Mölnlycke", "seats": 15,
+        "language_support": "Svenska för yrket; studiehandledning på arabiska och tigrinja",
+        "description": "Städteknik, maskinell golvvård, hygien och arbetsmiljö, med sex "
+                       "veckors praktik hos arbetsgivarna."}, actor=staff,
+        request_ids=courses)
+    training.transition(cleaning, CohortState.RECRUITING, actor=staff)
+    yield f"course {cleaning.title} ({cleaning.state}, {len(cleaning.commitments)} employers)"
+    kitchen = training.create_cohort(values={
+        "title": "Restaurang- och köksbiträde", "sector": "kitchen",
+        "occupation_code": "9412", "provider": "external", "provider_name": "Hotell- och "
+        "restaurangskolan", "weeks": 10, "start_date": monday + timedelta(weeks=8),
+        "weekly_hours": 35, "location": "Osby", "seats": 12, "language_support": "",
+        "description": "Kök, servering och livsmedelshygien."}, actor=staff)
+    yield f"course {kitchen.title} ({kitchen.state})"

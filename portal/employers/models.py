@@ -10,6 +10,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -79,6 +80,10 @@ class Organisation(TimestampMixin, db.Model):
         from portal.employers.orgnumber import format_number
 
         return format_number(self.country, self.org_number)
+
+
+# The staff inbox sorts requests by organisation name, case-insensitively.
+Index("ix_organisations_name_lower", func.lower(Organisation.name))
 
 
 class OrganisationSector(db.Model):

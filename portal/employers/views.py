@@ -157,9 +157,11 @@ def dashboard():
         return render_template("employers/no_organisation.html")
     if membership.status == MembershipStatus.PENDING:
         return render_template("employers/pending.html", membership=membership)
+    from portal.analyses import services as analyses
     from portal.employers import needs
     from portal.requests import services as requests
     from portal.requests.enums import RequestKind
+    from portal.training import services as training
 
     org = membership.organisation
     group = request.args.get("group", "open")
@@ -171,7 +173,9 @@ def dashboard():
                "requests": requests.for_organisation(org, group=group, kind=kind),
                "needs": needs.for_organisation(org, "open"), "need_counts": needs.counts(org),
                "unread": requests.unread_for_organisation(current_user, org),
-               "upcoming": []}
+               "analyses": analyses.for_organisation(org, final_only=True, limit=3),
+               "upcoming": training.for_organisation(org, upcoming_only=True),
+               "open_cohorts": training.open_for_interest(org, limit=3)}
     if htmx and htmx.target == "request-list":
         response = make_response(render_block("employers/dashboard.html", "request_list",
                                               **context))

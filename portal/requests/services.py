@@ -28,6 +28,8 @@ from portal.employers import services as employer_services
 from portal.employers.enums import NeedStatus
 from portal.employers.models import HiringNeed, Membership, Organisation
 from portal.extensions import db
+from portal.notifications import services as notifications
+from portal.notifications.enums import NotificationKind
 from portal.requests import fields, sla
 from portal.requests.enums import (
     EDITABLE_STATES,
@@ -133,11 +135,11 @@ def _mail_contacts(req: ServiceRequest, template: str, *, skip: User | None = No
                    organisation=req.organisation, link=link, **context)
 
 
-def _staff_recipients(req: ServiceRequest) -> list[tuple[str, str]]:
-    """(address, locale) for staff to hear that the employer wrote or resubmitted.
+def _staff_recipient(req: ServiceRequest) -> User | None:
+    """The staff member to hear that the employer wrote or resubmitted.
 
     The assignee if there is one; else the staff member who last moved the
-    request; else the unit's shared inbox (PORTAL_STAFF_INBOX) if configured.
+    request; None if neither (or they are no longer active).
     """
     user = req.assigned_to
     if user is None:
@@ -146,17 +148,21 @@ def _staff_recipients(req: ServiceRequest) -> list[tuple[str, str]]:
             .where(RequestStatusChange.request_id == req.id, User.role.in_(STAFF_ROLES),
                    User.active.is_(True))
             .order_by(RequestStatusChange.id.desc()).limit(1))
-    if user is not None and user.active:
-        return [(user.email, user.locale)]
-    inbox = current_app.config.get("PORTAL_STAFF_INBOX")
-    return [(inbox, current_app.config["BABEL_DEFAULT_LOCALE"])] if inbox else []
+    return user if user is not None and user.active else None
 
 
-def _mail_staff(req: ServiceRequest, template: str, **context) -> None:
-    link = external_url("staff_requests.detail", request_id=req.id)
-    for address, locale in _staff_recipients(req):
-        queue_mail(template, address, locale, related=req, req=req,
-                   organisation=req.organisation, link=link, **context)
+def _mail_staff(req: ServiceRequest, template: str, kind: NotificationKind, *,
+                actor: User) -> None:
+    """Tell the staff recipient (in the portal; by mail as they choose), or else
+    mail the unit's shared inbox (PORTAL_STAFF_INBOX) if configured."""
+    context = {"req": req, "organisation": req.organisation,
+               "link": external_url("staff_requests.detail", request_id=req.id)}
+    user = _staff_recipient(req)
+    if user is not None:
+        notifications.notify(user, kind, about=req, actor=actor, mail=template, **context)
+    elif inbox := current_app.config.get("PORTAL_STAFF_INBOX"):
+        queue_mail(template, inbox, current_app.config["BABEL_DEFAULT_LOCALE"], related=req,
+                   **context)
 
 
 # --- the life cycle --------------------------------------------------------------------------
@@ -207,7 +213,8 @@ def transition(req: ServiceRequest, to: RequestState, *, actor: User, reason: st
             _mail_contacts(req, "request_receipt")
         else:
             _mail_contacts(req, "request_status", change=change)
-            _mail_staff(req, "request_resubmitted_staff")
+            _mail_staff(req, "request_resubmitted_staff", NotificationKind.REQUEST_RESUBMITTED,
+                        actor=actor)
     else:
         _mail_contacts(req, "request_status", change=change)
     return change
@@ -493,7 +500,8 @@ def post_message(req: ServiceRequest, *, author: User, body: str) -> RequestMess
     if author.is_staff:
         _mail_contacts(req, "request_message", from_staff=True)
     else:
-        _mail_staff(req, "request_message_staff")
+        _mail_staff(req, "request_message_staff", NotificationKind.REQUEST_MESSAGE,
+                    actor=author)
     db.session.flush()
     return message
 
@@ -691,9 +699,10 @@ def assign(req: ServiceRequest, assignee: User | None, *, actor: User,
     req.assigned_to = assignee
     audit.record("request.assigned", req, actor=actor, changes={"assigned_to_id": (before, after)})
     if assignee is not None and assignee.id != actor.id:
-        queue_mail("request_assigned", assignee.email, assignee.locale, related=req, req=req,
-                   organisation=req.organisation, user=assignee, actor=actor,
-                   link=external_url("staff_requests.detail", request_id=req.id))
+        notifications.notify(assignee, NotificationKind.REQUEST_ASSIGNED, about=req,
+                             actor=actor, mail="request_assigned", req=req,
+                             organisation=req.organisation,
+                             link=external_url("staff_requests.detail", request_id=req.id))
     db.session.flush()
     return True
 

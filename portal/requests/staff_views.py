@@ -27,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from portal.accounts.models import User
+from portal.analyses import services as analysis_services
 from portal.core import idempotency
 from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
@@ -35,6 +36,7 @@ from portal.employers import needs as need_services
 from portal.employers.enums import Sector
 from portal.employers.models import Organisation
 from portal.extensions import db, htmx
+from portal.notifications import services as notifications
 from portal.requests import fields, services, triage
 from portal.requests import views as employer_views
 from portal.requests.enums import RequestKind, RequestState
@@ -207,7 +209,9 @@ def bulk():
 def my_day():
     return render_template("staff_requests/my_day.html", today=local_today(),
                            due_soon=triage.due_soon_limit(),
-                           sections=triage.my_day(current_user))
+                           sections=triage.my_day(current_user),
+                           follow_ups=analysis_services.follow_ups_due(
+                               current_user, triage.due_soon_limit()))
 
 
 @bp.post("/<int:request_id>/assign")
@@ -265,6 +269,7 @@ def _detail(req: ServiceRequest, *, transition_form=None, message_form=None, not
         other_requests=[r for r in services.for_organisation(req.organisation, group="all")
                         if r.id != req.id and r.state != RequestState.DRAFT],
         needs=need_services.for_organisation(req.organisation, "open"),
+        analyses=analysis_services.for_organisation(req.organisation, final_only=False),
         transition_form=transition_form, message_form=message_form or MessageForm(),
         note_form=note_form or NoteForm(), field_names=fields.names(req.kind_enum),
         staff=triage.staff_members(), audit_lines=services.audit_history(req),
@@ -286,6 +291,7 @@ def _load(request_id: int) -> ServiceRequest:
 def detail(request_id: int):
     req = _load(request_id)
     services.mark_read(current_user, services.messages(req))
+    notifications.mark_request_read(current_user, req)  # opened: what told me is read
     return _detail(req)
 
 

@@ -7,6 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
+from portal.analyses import demand
+from portal.analyses.enums import AnalysisState
+from portal.analyses.models import AnalysisResponse, AnalysisVersion, NeedsAnalysis
+from portal.training.models import Cohort, CohortCommitment
 from portal.core.dates import local_today
 from portal.core.demo import CASE_OFFICER, ORGANISATIONS, load
 from portal.core.models import AuditEvent, OutboxMessage
@@ -100,7 +104,8 @@ def test_demo_histories_follow_the_transitions_table(demo):
 
 
 COUNTED = (User, Organisation, HiringNeed, ServiceRequest, RequestStatusChange,
-           RequestSubmission, RequestMessage, InternalNote, OutboxMessage, AuditEvent)
+           RequestSubmission, RequestMessage, InternalNote, OutboxMessage, AuditEvent,
+           NeedsAnalysis, AnalysisVersion, AnalysisResponse, Cohort, CohortCommitment)
 
 
 def _counts() -> dict[str, int]:
@@ -113,3 +118,22 @@ def test_loading_the_demo_twice_adds_nothing(demo):
     assert before["ServiceRequest"] and before["HiringNeed"]
     assert list(load()) == []
     assert _counts() == before
+
+
+def test_demo_has_analyses_in_every_state_and_a_plausible_demand(demo):
+    analyses = list(db.session.scalars(select(NeedsAnalysis)))
+    assert {a.state for a in analyses} == {AnalysisState.FINAL, AnalysisState.DRAFT}
+    revised = [a for a in analyses if a.final_number == 2]
+    assert revised and revised[0].version(1).is_final  # the old version stays
+    assert db.session.scalar(select(func.count()).select_from(AnalysisResponse)) >= 3
+    rows = demand.overview(demand.Filters())
+    sectors = {r.sector for r in rows}
+    assert {"cleaning", "warehouse"} <= sectors and sum(r.training for r in rows) > 0
+
+
+def test_demo_has_the_cleaning_course_and_a_planned_one(demo):
+    cohorts = {c.sector: c for c in db.session.scalars(select(Cohort))}
+    cleaning = cohorts["cleaning"]
+    assert (cleaning.weeks, cleaning.seats, cleaning.state) == (14, 15, "recruiting")
+    assert cleaning.commitments and cleaning.requests
+    assert cohorts["kitchen"].state == "planned"

@@ -1,0 +1,272 @@
+"""Cohort trainings: staff plan and run them; employers see theirs and say they are in."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import select
+
+from portal.analyses import demand
+from portal.core import idempotency
+from portal.core.errors import ConflictError, DomainError
+from portal.core.permissions import Access, access
+from portal.employers import occupations
+from portal.employers import permissions as perm
+from portal.employers.enums import Sector
+from portal.employers.models import Organisation, OrganisationSector
+from portal.extensions import db, htmx
+from portal.training import services
+from portal.training.enums import CohortState, CommitmentStatus
+from portal.training.forms import (
+    CohortTransitionForm,
+    CommitmentForm,
+    EditCohortForm,
+    InterestForm,
+    NewCohortForm,
+)
+from portal.training.models import Cohort
+
+bp = Blueprint("training", __name__)
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = services.get(cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def _candidate_orgs(cohort: Cohort) -> list[Organisation]:
+    """Organisations staff may record a commitment for: those in the course's sector."""
+    return list(db.session.scalars(
+        select(Organisation).join(OrganisationSector,
+                                  OrganisationSector.organisation_id == Organisation.id)
+        .where(OrganisationSector.sector == cohort.sector)
+        .order_by(Organisation.name).limit(500)))
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+@bp.get("/staff/cohorts/")
+@access(Access.STAFF)
+def index():
+    filters = services.Filters.from_args(request.args)
+    page = services.staff_list(filters, current_app.config["PAGE_SIZE"])
+    context = {"page": page, "filters": filters, "states": list(CohortState),
+               "sectors": list(Sector)}
+    if htmx and htmx.target == "cohorts":
+        return render_block("training/index.html", "cohorts", **context)
+    return render_template("training/index.html", **context)
+
+
+@bp.route("/staff/cohorts/new", methods=["GET", "POST"])
+@access(Access.STAFF)
+def new():
+    """From scratch, from a demand-overview row (?sector=&occupation=), or from requests."""
+    row = demand.Filters.from_args(request.args)
+    code = (request.args.get("occupation") or "")[:5]
+    code = code if code in occupations.CODES or code == occupations.OTHER else None
+    requests_ = services.tailored_course_requests(occupation_code=code)
+    analyses = services.final_analyses()
+    form = NewCohortForm(requests=requests_, analyses=analyses)
+    if request.method == "GET":
+        form.seats.data, form.weeks.data = 15, 14
+        form.sector.data = row.sector or (occupations.sector_of(code) if code else None)
+        form.occupation_code.data = code
+        form.occupation_other.data = (request.args.get("other") or "")[:120]
+        if code:
+            form.title.data = occupations.label(code, form.occupation_other.data)
+        wanted = set(request.args.getlist("request"))
+        if code or wanted:  # from a demand row: its course requests are ticked
+            form.request_ids.data = [str(r.id) for r in requests_
+                                     if not wanted or str(r.id) in wanted]
+    if form.is_submitted():
+        done = idempotency.previous_result(form.submission_key.data)
+        if done:
+            return redirect(done)
+    if form.validate_on_submit():
+        done = idempotency.claim(form.submission_key.data, user_id=current_user.id)
+        if done:
+            return redirect(done)
+        try:
+            cohort = services.create_cohort(values=form.values(), actor=current_user,
+                                            request_ids=form.ids(form.request_ids),
+                                            analysis_ids=form.ids(form.analysis_ids))
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            target = url_for(".detail", cohort_id=cohort.id)
+            idempotency.finish(form.submission_key.data, target)
+            flash(_("The course “%(title)s” is planned.", title=cohort.title), "success")
+            return redirect(target)
+    return render_template("training/form.html", form=form, cohort=None,
+                           open_requests=requests_, analyses=analyses), \
+        422 if form.errors else 200
+
+
+@bp.get("/staff/cohorts/<int:cohort_id>")
+@access(Access.STAFF)
+def detail(cohort_id: int, transition_form=None, commitment_form=None, status=200):
+    cohort = _cohort(cohort_id)
+    moves = services.allowed_moves(cohort)
+    if transition_form is None:
+        transition_form = CohortTransitionForm(moves=moves, formdata=None)
+        transition_form.version_id.data = str(cohort.version_id)
+    if commitment_form is None:
+        commitment_form = CommitmentForm(organisations=_candidate_orgs(cohort), formdata=None)
+    return render_template("training/detail.html", cohort=cohort, moves=moves,
+                           transition_form=transition_form, commitment_form=commitment_form,
+                           history=services.history(cohort)), status
+
+
+@bp.route("/staff/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@access(Access.STAFF)
+def edit(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = EditCohortForm(obj=cohort if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version_id.data = str(cohort.version_id)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_cohort(cohort, values=form.values(), actor=current_user,
+                                   expected_version=form.version_id.version)
+        except ConflictError as exc:
+            db.session.rollback()
+            cohort = _cohort(cohort_id)
+            form.add_error(None, exc.message)
+            form.version_id.data = str(cohort.version_id)
+            status = 409
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(_("The course is saved."), "success")
+            return redirect(url_for(".detail", cohort_id=cohort.id))
+    if form.errors and status == 200:
+        status = 422
+    return render_template("training/form.html", form=form, cohort=cohort), status
+
+
+@bp.post("/staff/cohorts/<int:cohort_id>/transition")
+@access(Access.STAFF)
+def transition(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = CohortTransitionForm(moves=services.allowed_moves(cohort))
+    if form.validate_on_submit():
+        to = CohortState(form.to.data)
+        try:
+            services.transition(cohort, to, actor=current_user, reason=form.reason.data,
+                                expected_version=form.version_id.version)
+        except ConflictError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for(".detail", cohort_id=cohort_id))
+        except DomainError as exc:
+            form.add_error(exc.field or "to", exc.message)
+        else:
+            flash(_("The course is now “%(state)s”.", state=to.label), "success")
+            return redirect(url_for(".detail", cohort_id=cohort.id))
+    return detail(cohort_id, transition_form=form, status=422)
+
+
+@bp.post("/staff/cohorts/<int:cohort_id>/commitments")
+@access(Access.STAFF)
+def commit(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    orgs = _candidate_orgs(cohort)
+    known = {str(o.id): o for o in orgs} | {
+        str(c.organisation_id): c.organisation for c in cohort.commitments}
+    form = CommitmentForm(organisations=known.values())
+    if form.validate_on_submit():
+        org = known[form.organisation_id.data]
+        try:
+            services.set_commitment(cohort, org, actor=current_user,
+                                    interviews=form.interviews.data, hires=form.hires.data or 0,
+                                    hosts_practical=form.hosts_practical.data,
+                                    note=form.note.data)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(_("The commitment of %(org)s is saved.", org=org.name), "success")
+            return redirect(url_for(".detail", cohort_id=cohort.id) + "#commitments-title")
+    return detail(cohort_id, commitment_form=form, status=422)
+
+
+@bp.get("/staff/cohorts/<int:cohort_id>.ics")
+@access(Access.STAFF)
+def calendar(cohort_id: int):
+    return _ics(_cohort(cohort_id))
+
+
+def _ics(cohort: Cohort) -> Response:
+    body = services.ics(cohort, host=request.host.split(":")[0] or "portal")
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="course-{cohort.id}.ics"'})
+
+
+# --- employers --------------------------------------------------------------------------------
+
+def _org(org_id: int) -> Organisation:
+    org = db.get_or_404(Organisation, org_id)
+    perm.require(perm.can_view_organisation(current_user, org))
+    return org
+
+
+def _visible(org: Organisation, cohort_id: int) -> Cohort:
+    cohort = services.get(cohort_id)
+    perm.require(cohort is not None and services.visible_to(cohort, org))
+    return cohort
+
+
+@bp.get("/organisations/<int:org_id>/cohorts")
+@access(Access.USER)
+def employer_index(org_id: int):
+    org = _org(org_id)
+    return render_template("training/employer_index.html", organisation=org,
+                           mine=services.for_organisation(org),
+                           open_cohorts=services.open_for_interest(org))
+
+
+@bp.route("/organisations/<int:org_id>/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+@access(Access.USER)
+def employer_view(org_id: int, cohort_id: int):
+    org = _org(org_id)
+    cohort = _visible(org, cohort_id)
+    form = InterestForm()
+    if request.method == "POST":
+        if current_user.is_staff:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.register_interest(cohort, org, actor=current_user,
+                                           note=form.note.data)
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                flash(_("Thank you. We will contact you about what you can offer."),
+                      "success")
+                return redirect(url_for(".employer_view", org_id=org.id, cohort_id=cohort.id))
+    return render_template("training/employer_view.html", organisation=org, cohort=cohort,
+                           commitment=services.commitment_for(cohort, org), form=form,
+                           interested=CommitmentStatus.INTERESTED), \
+        422 if form.errors else 200
+
+
+@bp.get("/organisations/<int:org_id>/cohorts/<int:cohort_id>.ics")
+@access(Access.USER)
+def employer_calendar(org_id: int, cohort_id: int):
+    org = _org(org_id)
+    return _ics(_visible(org, cohort_id))
