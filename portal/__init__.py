@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
     import portal.core.models
     import portal.employers.models
     import portal.notifications.models
+    import portal.participants.models
     import portal.requests.models
     import portal.training.models  # noqa: F401
 
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.employers.need_views import bp as needs_bp
     from portal.employers.views import bp as employers_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.participants.views import bp as participants_bp
     from portal.requests.staff_views import bp as staff_requests_bp
     from portal.requests.views import bp as requests_bp
     from portal.training.views import bp as training_bp
@@ -121,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_requests_bp)
     app.register_blueprint(analyses_bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(participants_bp)
     app.register_blueprint(notifications_bp)
 
 

@@ -597,6 +597,31 @@ def _cohort_interest(client):
         "note": "Vi kan ta två på praktik."}, None
 
 
+PARTICIPANT_VALUES = {"first_name": "Amina", "last_name": "Yusuf",
+                      "case_reference": "AME-2026-0113", "email": "amina@example.se",
+                      "phone": "070-123 45 67", "languages": "Somaliska",
+                      "driving_licence": "none", "sectors": ["cleaning", "care"],
+                      "profile_note": "Kan arbeta kvällar."}
+PARTICIPANT_CHOICES = {"driving_licence": tuple(DrivingLicence), "sectors": tuple(Sector)}
+
+
+def _participant_new(client):
+    return "/staff/participants/new", {
+        **PARTICIPANT_VALUES, "case_reference": f"AME-{factories.org_number()}"}, None
+
+
+def _participant_edit(client):
+    from portal.participants import services as participants
+
+    person = participants.create(values={**PARTICIPANT_VALUES,
+                                         "case_reference": f"AME-{factories.org_number()}"},
+                                 sectors=["cleaning"], actor=factories.make_user("staff"))
+    db.session.commit()
+    return f"/staff/participants/{person.id}/edit", {
+        **PARTICIPANT_VALUES, "case_reference": person.case_reference,
+        "version_id": str(person.version_id)}, None
+
+
 ANALYSIS_FIELDS = ("version_id", "meeting_date", "participants", "skills_gaps", "actions",
                    "actions_note", "follow_up_date", "line-0-occupation_code",
                    "line-0-occupation_other", "line-0-headcount", "line-0-timeframe",
@@ -705,6 +730,10 @@ FORMS = [
          _cohort_commit, {"interviews": ("y",), "hosts_practical": ("y",)}),
     Form("cohort-interest", "/organisations/<own id>/cohorts/<id>", "employer", ("note",),
          _cohort_interest),
+    Form("participant-new", "/staff/participants/new", "staff",
+         (*PARTICIPANT_VALUES, "submission_key"), _participant_new, PARTICIPANT_CHOICES),
+    Form("participant-edit", "/staff/participants/<id>/edit", "staff",
+         (*PARTICIPANT_VALUES, "version_id"), _participant_edit, PARTICIPANT_CHOICES),
 ]
 
 # GET forms, fuzzed by their query strings (and path, for the language switch).
@@ -723,6 +752,7 @@ QUERY_FORMS = [
     ("/staff/notifications/", "staff", ("page",)),
     ("/staff/analyses/", "staff", ("state", "q", "page")),
     ("/staff/cohorts/", "staff", ("state", "sector", "page")),
+    ("/staff/participants/", "staff", ("q", "sector", "page")),
     ("/staff/cohorts/new", "staff", ("sector", "occupation", "other", "request")),
     ("/staff/demand", "staff", ("sector", "timeframe", "source", "training")),
     ("/staff/demand.csv", "staff", ("sector", "timeframe", "source", "training")),

@@ -305,3 +305,24 @@ def test_course_pages_do_not_grow_with_courses_and_commitments(login_as):
     db.session.commit()
     assert {url: _queries(staff_client, url) for url in staff_urls} == few
     assert {url: _queries(employer_client, url) for url in employer_urls} == few_employer
+
+
+def test_the_participant_register_does_not_grow_with_rows(login_as):
+    from portal.participants import services as participants
+
+    staff = factories.make_user("staff")
+
+    def one_more(n):
+        participants.create(values={"first_name": f"Namn{n}", "last_name": "Efternamn",
+                                    "case_reference": f"AME-{n}", "driving_licence": "none"},
+                            sectors=["cleaning", "care"], actor=factories.make_user("staff"))
+        db.session.commit()
+
+    one_more(0)
+    client = login_as(staff)
+    urls = ["/staff/participants/", "/staff/participants/?sector=care",
+            "/staff/participants/?q=namn"]
+    few = {url: _queries(client, url) for url in urls}
+    for n in range(1, 20):
+        one_more(n)
+    assert {url: _queries(client, url) for url in urls} == few

@@ -59,6 +59,11 @@ def world(app, login_as):
     notification = notify(staff_target, NotificationKind.REQUEST_ASSIGNED, about=service_request)
     analysis = _final_analysis(org_a, staff_target, need)
     cohort = _cohort(org_a, staff_target)
+    from portal.participants import services as participants
+
+    participant = participants.create(values={
+        "first_name": "Amina", "last_name": "Yusuf", "case_reference": "AME-1",
+        "driving_licence": "none"}, sectors=["cleaning"], actor=staff_target)
     db.session.commit()
     clients = {"anonymous": app.test_client(),
                "employer_a": login_as(a_admin), "employer_b": login_as(b_admin),
@@ -68,7 +73,8 @@ def world(app, login_as):
               "user_id": staff_target.id, "token": "not-a-real-token", "code": "en",
               "message_id": message.id, "need_id": need.id, "request_id": service_request.id,
               "kind": "placement", "notification_id": notification.id,
-              "analysis_id": analysis.id, "number": 1, "cohort_id": cohort.id}
+              "analysis_id": analysis.id, "number": 1, "cohort_id": cohort.id,
+              "participant_id": participant.id}
     return {"clients": clients, "values": values, "org_a": org_a}
 
 

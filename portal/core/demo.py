@@ -88,6 +88,7 @@ def load() -> Iterator[str]:
     yield from _load_needs_and_requests()
     yield from _load_analyses()
     yield from _load_cohorts()
+    yield from _load_participants()
     db.session.commit()
     deliver()
 
@@ -654,3 +655,37 @@ def _load_cohorts() -> Iterator[str]:
         "weekly_hours": 35, "location": "Osby", "seats": 12, "language_support": "",
         "description": "Kök, servering och livsmedelshygien."}, actor=staff)
     yield f"course {kitchen.title} ({kitchen.state})"
+
+
+# --- participants -----------------------------------------------------------------------------
+#
+# Invented people, identified by an invented case reference as the register requires.
+
+PARTICIPANTS = [
+    ("Amina", "Yusuf", "somaliska, svenska (grund)", "none", ["cleaning", "care"]),
+    ("Bilal", "Haddad", "arabiska, svenska", "B", ["transport", "warehouse"]),
+    ("Hewan", "Tesfaye", "tigrinja, svenska (grund)", "none", ["cleaning", "kitchen"]),
+    ("Dragan", "Petrović", "bosniska, svenska", "C", ["transport"]),
+    ("Leyla", "Karimi", "dari, engelska", "none", ["kitchen", "retail"]),
+    ("Samir", "Nouri", "arabiska, engelska, svenska (grund)", "B", ["warehouse", "retail"]),
+    ("Fatima", "Abdi", "somaliska, svenska", "none", ["care"]),
+    ("Olena", "Kovalenko", "ukrainska, engelska", "B", ["cleaning", "care"]),
+    ("Mehmet", "Yilmaz", "turkiska, svenska", "CE", ["transport", "warehouse"]),
+    ("Aisha", "Mohammed", "arabiska, svenska (grund)", "none", ["kitchen", "cleaning"]),
+]
+
+
+def _load_participants() -> Iterator[str]:
+    from portal.participants import services as participants
+    from portal.participants.models import Participant
+
+    staff = accounts.get_by_email(CASE_OFFICER)
+    if staff is None or not staff.active or db.session.scalar(
+            select(func.count()).select_from(Participant)):
+        return
+    for n, (first, last, languages, licence, sectors) in enumerate(PARTICIPANTS, start=101):
+        person = participants.create(values={
+            "first_name": first, "last_name": last, "case_reference": f"AME-2026-{n:04d}",
+            "languages": languages, "driving_licence": licence}, sectors=sectors,
+            actor=staff)
+        yield f"participant {person.case_reference}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -97,8 +97,8 @@ def _check(values: dict) -> None:
         raise DomainError(_("Enter the start date."), "start_date")
 
 
-def tailored_course_requests(org_ids=None, occupation_code: str | None = None
-                             ) -> list[ServiceRequest]:
+def tailored_course_requests(org_ids=None, occupation_code: str | None = None,
+                             occupation_other: str = "") -> list[ServiceRequest]:
     """Open tailored-course requests a cohort may answer; for a demand row, those whose
     hiring needs are for that occupation."""
     query = (select(ServiceRequest)
@@ -112,10 +112,13 @@ def tailored_course_requests(org_ids=None, occupation_code: str | None = None
     if occupation_code:
         from portal.employers.models import HiringNeed
 
+        need = HiringNeed.occupation_code == occupation_code
+        if occupation_code == occupations.OTHER:
+            need = need & (func.lower(HiringNeed.occupation_other)
+                           == func.lower(literal(occupation_other)))
         query = query.where(ServiceRequest.id.in_(
             select(request_needs.c.request_id)
-            .join(HiringNeed, HiringNeed.id == request_needs.c.need_id)
-            .where(HiringNeed.occupation_code == occupation_code)))
+            .join(HiringNeed, HiringNeed.id == request_needs.c.need_id).where(need)))
     return list(db.session.scalars(query))
 
 

@@ -78,14 +78,15 @@ def new():
     row = demand.Filters.from_args(request.args)
     code = (request.args.get("occupation") or "")[:5]
     code = code if code in occupations.CODES or code == occupations.OTHER else None
-    requests_ = services.tailored_course_requests(occupation_code=code)
+    other = "".join(ch for ch in (request.args.get("other") or "") if ch.isprintable())[:120]
+    requests_ = services.tailored_course_requests(occupation_code=code, occupation_other=other)
     analyses = services.final_analyses()
     form = NewCohortForm(requests=requests_, analyses=analyses)
     if request.method == "GET":
         form.seats.data, form.weeks.data = 15, 14
         form.sector.data = row.sector or (occupations.sector_of(code) if code else None)
         form.occupation_code.data = code
-        form.occupation_other.data = (request.args.get("other") or "")[:120]
+        form.occupation_other.data = other
         if code:
             form.title.data = occupations.label(code, form.occupation_other.data)
         wanted = set(request.args.getlist("request"))
@@ -125,7 +126,16 @@ def detail(cohort_id: int, transition_form=None, commitment_form=None, status=20
         transition_form = CohortTransitionForm(moves=moves, formdata=None)
         transition_form.version_id.data = str(cohort.version_id)
     if commitment_form is None:
-        commitment_form = CommitmentForm(organisations=_candidate_orgs(cohort), formdata=None)
+        orgs = {o.id: o for o in _candidate_orgs(cohort)} | {
+            c.organisation_id: c.organisation for c in cohort.commitments}
+        chosen = request.args.get("org", "")
+        existing = next((c for c in cohort.commitments if str(c.organisation_id) == chosen),
+                        None)
+        data = ({"organisation_id": chosen, "interviews": existing.interviews,
+                 "hires": existing.hires, "hosts_practical": existing.hosts_practical,
+                 "note": existing.note} if existing else None)
+        commitment_form = CommitmentForm(organisations=orgs.values(), formdata=None,
+                                         data=data)
     return render_template("training/detail.html", cohort=cohort, moves=moves,
                            transition_form=transition_form, commitment_form=commitment_form,
                            history=services.history(cohort)), status

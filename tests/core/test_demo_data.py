@@ -10,7 +10,6 @@ from portal.accounts.models import User
 from portal.analyses import demand
 from portal.analyses.enums import AnalysisState
 from portal.analyses.models import AnalysisResponse, AnalysisVersion, NeedsAnalysis
-from portal.training.models import Cohort, CohortCommitment
 from portal.core.dates import local_today
 from portal.core.demo import CASE_OFFICER, ORGANISATIONS, load
 from portal.core.models import AuditEvent, OutboxMessage
@@ -26,6 +25,7 @@ from portal.requests.models import (
     RequestSubmission,
     ServiceRequest,
 )
+from portal.training.models import Cohort, CohortCommitment
 
 S = RequestState
 
@@ -137,3 +137,11 @@ def test_demo_has_the_cleaning_course_and_a_planned_one(demo):
     assert (cleaning.weeks, cleaning.seats, cleaning.state) == (14, 15, "recruiting")
     assert cleaning.commitments and cleaning.requests
     assert cohorts["kitchen"].state == "planned"
+
+
+def test_demo_participants_have_sector_profiles_and_case_references(demo):
+    from portal.participants.models import Participant
+
+    people = list(db.session.scalars(select(Participant)))
+    assert len(people) >= 10 and all(p.sectors for p in people)
+    assert all(p.case_reference.startswith("AME-") for p in people)

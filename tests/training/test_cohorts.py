@@ -190,3 +190,33 @@ def test_two_staff_editing_a_course_the_second_is_told(login_as):
         as_text=True)
     db.session.expire_all()
     assert cohort.seats == 16
+
+
+def test_changing_a_commitment_starts_from_what_is_recorded(login_as):
+    org, _employer, req = _cleaning_org("Förifylld AB")
+    cohort = services.create_cohort(values={**_values(), "weeks": 14, "seats": 15,
+                                            "weekly_hours": 30, "start_date": _monday()},
+                                    actor=factories.make_user("staff"), request_ids=[req.id])
+    db.session.commit()
+    html = login_as("staff").get(f"/staff/cohorts/{cohort.id}?org={org.id}").get_data(
+        as_text=True)
+    form = html[html.index('id="commitment-form"'):]
+    assert f'<option selected value="{org.id}">' in form or \
+        f'value="{org.id}" selected' in form
+    assert 'id="hires"' in form and 'value="8"' in form
+
+
+def test_a_free_text_occupation_row_offers_only_its_own_requests(login_as):
+    def other_request(text):
+        org = factories.make_organisation()
+        employer = factories.employer_of(org)
+        need = factories.make_need(org, employer, occupation_code="other",
+                                   occupation_other=text)
+        return factories.make_request(org, employer, "tailored_course", submit=True,
+                                      needs=[need])
+
+    glazier, cook = other_request("Glasmästare"), other_request("Sushikock")
+    page = login_as("staff").get(
+        "/staff/cohorts/new?sector=other&occupation=other&other=glasmästare").get_data(
+        as_text=True)
+    assert glazier.reference in page and cook.reference not in page

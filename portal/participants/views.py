@@ -1,0 +1,111 @@
+"""The participant register: staff only, by every URL."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+
+from portal.core import idempotency
+from portal.core.errors import ConflictError, DomainError
+from portal.core.permissions import Access, access
+from portal.employers.enums import Sector
+from portal.extensions import db, htmx
+from portal.participants import services
+from portal.participants.forms import EditParticipantForm, NewParticipantForm
+from portal.participants.models import Participant
+from portal.participants.screening import GUIDE
+
+bp = Blueprint("participants", __name__, url_prefix="/staff/participants")
+
+
+def _participant(participant_id: int) -> Participant:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        abort(404)
+    return participant
+
+
+@bp.get("/")
+@access(Access.STAFF)
+def index():
+    filters = services.Filters.from_args(request.args)
+    page = services.search(filters, current_app.config["PAGE_SIZE"])
+    context = {"page": page, "filters": filters, "sectors": list(Sector)}
+    if htmx and htmx.target == "participants":
+        return render_block("participants/index.html", "participants", **context)
+    return render_template("participants/index.html", **context)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(Access.STAFF)
+def new():
+    form = NewParticipantForm()
+    if form.is_submitted():
+        done = idempotency.previous_result(form.submission_key.data)
+        if done:
+            return redirect(done)
+    if form.validate_on_submit():
+        done = idempotency.claim(form.submission_key.data, user_id=current_user.id)
+        if done:
+            return redirect(done)
+        try:
+            participant = services.create(values=form.values(), sectors=form.sectors.data,
+                                          actor=current_user)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            target = url_for(".detail", participant_id=participant.id)
+            idempotency.finish(form.submission_key.data, target)
+            flash(_("%(name)s is registered.", name=participant.full_name), "success")
+            return redirect(target)
+    return render_template("participants/form.html", form=form, participant=None,
+                           guide=GUIDE), 422 if form.errors else 200
+
+
+@bp.get("/<int:participant_id>")
+@access(Access.STAFF)
+def detail(participant_id: int):
+    participant = _participant(participant_id)
+    return render_template("participants/detail.html", participant=participant,
+                           history=services.history(participant))
+
+
+@bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])
+@access(Access.STAFF)
+def edit(participant_id: int):
+    participant = _participant(participant_id)
+    form = EditParticipantForm(obj=participant if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version_id.data = str(participant.version_id)
+        form.sectors.data = [s.value for s in participant.sectors]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update(participant, values=form.values(), sectors=form.sectors.data,
+                            actor=current_user, expected_version=form.version_id.version)
+        except ConflictError as exc:
+            db.session.rollback()
+            participant = _participant(participant_id)
+            form.add_error(None, exc.message)
+            form.version_id.data = str(participant.version_id)
+            status = 409
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            flash(_("The participant is saved."), "success")
+            return redirect(url_for(".detail", participant_id=participant.id))
+    if form.errors and status == 200:
+        status = 422
+    return render_template("participants/form.html", form=form, participant=participant,
+                           guide=GUIDE), status
