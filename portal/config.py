@@ -124,6 +124,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # (Helsingør's four-week rule). Both pause while waiting for the employer.
         "FIRST_RESPONSE_WORKING_DAYS": _int("FIRST_RESPONSE_WORKING_DAYS", 3),
         "PLACEMENT_COMMITMENT_DAYS": _int("PLACEMENT_COMMITMENT_DAYS", 28),
+        # A seat freed on a course is offered to the first on its waiting list, who has
+        # this many working days to say yes before it passes to the next.
+        "OFFER_REPLY_WORKING_DAYS": _int("OFFER_REPLY_WORKING_DAYS", 3),
         # Rate limits (Flask-Limiter). memory:// is per process; use Redis in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),

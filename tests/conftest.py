@@ -87,7 +87,7 @@ def app(database_url, smtp, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _transaction(request, app, smtp):
     """Run each test inside a transaction that is rolled back at the end."""
-    if "e2e" in request.keywords:
+    if "e2e" in request.keywords or "committed" in request.keywords:
         yield
         return
     ctx = app.app_context()

@@ -622,6 +622,39 @@ def _participant_edit(client):
         "version_id": str(person.version_id)}, None
 
 
+def _enrolled(client):
+    from portal.participants import services as participants
+    from portal.training import enrolment
+
+    cohort = _cohort_for(client)
+    person = participants.create(values={
+        **PARTICIPANT_VALUES, "case_reference": f"AME-{factories.org_number()}"},
+        sectors=["cleaning"], actor=factories.make_user("staff"))
+    placed = enrolment.enrol(cohort, person, actor=factories.make_user("staff"))
+    db.session.commit()
+    return cohort, person, placed
+
+
+def _enrol(client):
+    from portal.participants import services as participants
+
+    cohort = _cohort_for(client)
+    person = participants.create(values={
+        **PARTICIPANT_VALUES, "case_reference": f"AME-{factories.org_number()}"},
+        sectors=["cleaning"], actor=factories.make_user("staff"))
+    db.session.commit()
+    view = f"/staff/cohorts/{cohort.id}"
+    return f"{view}/enrolments", {"case_reference": person.case_reference}, view
+
+
+def _enrolment_change(client):
+    cohort, _person, placed = _enrolled(client)
+    view = f"/staff/cohorts/{cohort.id}"
+    return f"{view}/enrolments/{placed.id}", {
+        "action": "drop_out", "on": "2026-11-20", "reason": "Fick jobb.",
+        "version_id": str(placed.version_id)}, view
+
+
 ANALYSIS_FIELDS = ("version_id", "meeting_date", "participants", "skills_gaps", "actions",
                    "actions_note", "follow_up_date", "line-0-occupation_code",
                    "line-0-occupation_other", "line-0-headcount", "line-0-timeframe",
@@ -730,6 +763,10 @@ FORMS = [
          _cohort_commit, {"interviews": ("y",), "hosts_practical": ("y",)}),
     Form("cohort-interest", "/organisations/<own id>/cohorts/<id>", "employer", ("note",),
          _cohort_interest),
+    Form("enrol", "/staff/cohorts/<id>/enrolments", "staff", ("case_reference",), _enrol),
+    Form("enrolment-change", "/staff/cohorts/<id>/enrolments/<id>", "staff",
+         ("action", "on", "reason", "version_id"), _enrolment_change,
+         {"action": ("accept", "decline", "complete", "drop_out", "withdraw")}),
     Form("participant-new", "/staff/participants/new", "staff",
          (*PARTICIPANT_VALUES, "submission_key"), _participant_new, PARTICIPANT_CHOICES),
     Form("participant-edit", "/staff/participants/<id>/edit", "staff",
@@ -944,7 +981,7 @@ def test_hostile_values_never_break_a_form(form, data, app, login_as, logged_in)
 NOTHING_REQUIRED = {"mark-read", "analysis-start", "cohort-interest"}
 # Forms of buttons in a list: a problem comes back as a message over the list.
 FLASHING_FORMS = {"need-status", "staff-assign", "staff-bulk", "analysis-finalise",
-                  "analysis-revise", "analysis-discard"}
+                  "analysis-revise", "analysis-discard", "enrolment-change"}
 
 
 def flashed_errors(client, location: str) -> list[str]:
@@ -1467,6 +1504,8 @@ NUL_NOT_REFUSED = {("*", "submission_key"), ("login", "next"), ("register", "acc
                    # analysis buttons: a message over the page, nothing changed
                    ("analysis-finalise", "version_id"), ("analysis-revise", "version_id"),
                    ("analysis-discard", "version_id"),
+                   ("enrolment-change", "version_id"), ("enrolment-change", "action"),
+                   ("enrolment-change", "on"), ("enrolment-change", "reason"),
                    ("*", "interviews"), ("*", "hosts_practical"),
                    # an unknown status: a message over the list, nothing changed
                    ("need-status", "status"),

@@ -326,3 +326,34 @@ def test_the_participant_register_does_not_grow_with_rows(login_as):
     for n in range(1, 20):
         one_more(n)
     assert {url: _queries(client, url) for url in urls} == few
+
+
+def test_a_course_page_does_not_grow_with_its_participants(login_as):
+    from portal.core.dates import local_today
+    from portal.participants import services as participants
+    from portal.training import enrolment
+    from portal.training import services as training
+
+    staff = factories.make_user("staff")
+    cohort = training.create_cohort(values={
+        "title": "Lokalvård", "sector": "cleaning", "occupation_code": "9111",
+        "provider": "adult_education", "weeks": 14, "seats": 4,
+        "start_date": local_today()}, actor=staff)
+
+    def one_more(n):
+        person = participants.create(values={
+            "first_name": f"Namn{n}", "last_name": "Efternamn", "case_reference": f"Q-{n}",
+            "driving_licence": "none"}, sectors=["cleaning"], actor=factories.make_user("staff"))
+        placed = enrolment.enrol(cohort, person, actor=factories.make_user("staff"))
+        if n % 3 == 0 and placed.status == "enrolled":
+            enrolment.change(placed, "drop_out", actor=staff, reason="Fick jobb.")
+        db.session.commit()
+
+    for n in range(3):
+        one_more(n)
+    client = login_as(staff)
+    url = f"/staff/cohorts/{cohort.id}"
+    few = _queries(client, url)
+    for n in range(3, 20):
+        one_more(n)
+    assert _queries(client, url) == few

@@ -64,6 +64,9 @@ def world(app, login_as):
     participant = participants.create(values={
         "first_name": "Amina", "last_name": "Yusuf", "case_reference": "AME-1",
         "driving_licence": "none"}, sectors=["cleaning"], actor=staff_target)
+    from portal.training import enrolment
+
+    enrolled = enrolment.enrol(cohort, participant, actor=staff_target)
     db.session.commit()
     clients = {"anonymous": app.test_client(),
                "employer_a": login_as(a_admin), "employer_b": login_as(b_admin),
@@ -74,7 +77,7 @@ def world(app, login_as):
               "message_id": message.id, "need_id": need.id, "request_id": service_request.id,
               "kind": "placement", "notification_id": notification.id,
               "analysis_id": analysis.id, "number": 1, "cohort_id": cohort.id,
-              "participant_id": participant.id}
+              "participant_id": participant.id, "enrolment_id": enrolled.id}
     return {"clients": clients, "values": values, "org_a": org_a}
 
 

@@ -68,4 +68,13 @@ def register(app: Flask) -> None:
         for line in load():
             click.echo(line)
 
+    @group.command("expire-offers")
+    def expire_offers():
+        """Let course offers past their reply-by date lapse and offer the seats on."""
+        from portal.training.enrolment import expire_offers as run
+
+        lapsed = run()
+        db.session.commit()
+        click.echo(f"{lapsed} offer(s) lapsed")
+
     app.cli.add_command(group)

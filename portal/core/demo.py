@@ -689,3 +689,12 @@ def _load_participants() -> Iterator[str]:
             "languages": languages, "driving_licence": licence}, sectors=sectors,
             actor=staff)
         yield f"participant {person.case_reference}"
+    # The cleaning course takes those whose profile fits it.
+    from portal.training import enrolment
+    from portal.training.models import Cohort
+
+    course = db.session.scalar(select(Cohort).where(Cohort.sector == "cleaning").limit(1))
+    if course is not None:
+        for person in enrolment.matching(course):
+            placed = enrolment.enrol(course, person, actor=staff)
+            yield f"enrolment {person.case_reference} ({placed.status})"

@@ -53,3 +53,30 @@ class CommitmentStatus(LabelledEnum):
             cls.INTERESTED: _l("Interested"),
             cls.COMMITTED: _l("Committed"),
         }
+
+
+class EnrolmentStatus(LabelledEnum):
+    WAITING = "waiting"          # on the waiting list, in order of joining it
+    OFFERED = "offered"          # a freed seat is held for them until the reply-by date
+    ENROLLED = "enrolled"
+    COMPLETED = "completed"
+    DROPPED_OUT = "dropped_out"
+    DECLINED = "declined"        # said no to an offer, or let it lapse
+    WITHDRAWN = "withdrawn"      # left the waiting list
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.WAITING: _l("On the waiting list"),
+            cls.OFFERED: _l("Offered a seat"),
+            cls.ENROLLED: _l("Enrolled"),
+            cls.COMPLETED: _l("Completed the course"),
+            cls.DROPPED_OUT: _l("Dropped out"),
+            cls.DECLINED: _l("Declined the offer"),
+            cls.WITHDRAWN: _l("Left the waiting list"),
+        }
+
+
+# Statuses that hold a seat (capacity counts these) and that are still in the course's queue.
+SEAT_HOLDING = frozenset({EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED})
+ACTIVE_ENROLMENT = SEAT_HOLDING | {EnrolmentStatus.WAITING}

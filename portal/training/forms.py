@@ -131,3 +131,24 @@ class InterestForm(BaseForm):
         Optional(), Length(max=1000, message=_l("Use at most %(max)d characters."))],
         description=_l("E.g. interviews for everyone, two jobs, or hosting the practical "
                        "weeks. Optional."))
+
+
+class EnrolForm(BaseForm):
+    case_reference = _text(_l("Case reference"), 40, _l("Enter the participant's case "
+                                                        "reference."))
+
+
+class EnrolmentChangeForm(BaseForm):
+    version_id = VersionField()
+    action = SelectField(_l("What happened"), choices=[], validators=[
+        InputRequired(_l("Choose what happened."))])
+    on = DayField(_l("Date"), validators=[Optional(), DateBetween(1, 1)],
+                  description=_l("Today if left empty."))
+    reason = _text(_l("Reason"), 500, description=_l("Needed when someone drops out."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [
+            ("accept", _l("Accepted the offer")), ("decline", _l("Declined the offer")),
+            ("complete", _l("Completed the course")), ("drop_out", _l("Dropped out")),
+            ("withdraw", _l("Left the waiting list"))]

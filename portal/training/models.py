@@ -133,3 +133,43 @@ class CohortCommitment(TimestampMixin, db.Model):
     @property
     def status_enum(self) -> CommitmentStatus:
         return CommitmentStatus(self.status)
+
+
+class Enrolment(TimestampMixin, db.Model):
+    """A participant's place in a cohort: enrolled, offered a seat, or waiting for one."""
+
+    __tablename__ = "cohort_enrolments"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "participant_id", name="uq_enrolment_participant"),
+        Index("ix_cohort_enrolments_cohort_status", "cohort_id", "status"),
+        CheckConstraint("status <> 'offered' OR reply_by IS NOT NULL",
+                        name="offer_has_reply_by"),
+        CheckConstraint("status NOT IN ('completed', 'dropped_out') OR ended_on IS NOT NULL",
+                        name="end_has_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
+                                           nullable=False)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)
+    # The waiting list's order: when the person joined it (ties broken by id).
+    queued_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    offered_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    reply_by: Mapped[date | None] = mapped_column(Date)
+    enrolled_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    cohort: Mapped[Cohort] = relationship()
+    participant = relationship("Participant", lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def status_enum(self):
+        from portal.training.enums import EnrolmentStatus
+
+        return EnrolmentStatus(self.status)

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -21,22 +22,25 @@ from sqlalchemy import select
 from portal.analyses import demand
 from portal.core import idempotency
 from portal.core.errors import ConflictError, DomainError
+from portal.core.forms import CsrfOnlyForm
 from portal.core.permissions import Access, access
 from portal.employers import occupations
 from portal.employers import permissions as perm
 from portal.employers.enums import Sector
 from portal.employers.models import Organisation, OrganisationSector
 from portal.extensions import db, htmx
-from portal.training import services
-from portal.training.enums import CohortState, CommitmentStatus
+from portal.training import enrolment, services
+from portal.training.enums import CohortState, CommitmentStatus, EnrolmentStatus
 from portal.training.forms import (
     CohortTransitionForm,
     CommitmentForm,
     EditCohortForm,
+    EnrolForm,
+    EnrolmentChangeForm,
     InterestForm,
     NewCohortForm,
 )
-from portal.training.models import Cohort
+from portal.training.models import Cohort, Enrolment
 
 bp = Blueprint("training", __name__)
 
@@ -119,7 +123,10 @@ def new():
 
 @bp.get("/staff/cohorts/<int:cohort_id>")
 @access(Access.STAFF)
-def detail(cohort_id: int, transition_form=None, commitment_form=None, status=200):
+def detail(cohort_id: int, transition_form=None, commitment_form=None, enrol_form=None,
+           status=200):
+    if request.method == "GET" and enrolment.expire_offers(cohort_id=cohort_id):
+        db.session.commit()  # lapsed offers passed on, whatever the page shows next
     cohort = _cohort(cohort_id)
     moves = services.allowed_moves(cohort)
     if transition_form is None:
@@ -138,7 +145,12 @@ def detail(cohort_id: int, transition_form=None, commitment_form=None, status=20
                                          data=data)
     return render_template("training/detail.html", cohort=cohort, moves=moves,
                            transition_form=transition_form, commitment_form=commitment_form,
-                           history=services.history(cohort)), status
+                           history=services.history(cohort),
+                           enrolments=enrolment.for_cohort(cohort),
+                           taken=enrolment.seats_taken(cohort),
+                           matching=enrolment.matching(cohort), enrol_form=enrol_form
+                           or EnrolForm(formdata=None),
+                           change_form=CsrfOnlyForm(), statuses=EnrolmentStatus), status
 
 
 @bp.route("/staff/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
@@ -212,6 +224,60 @@ def commit(cohort_id: int):
             flash(_("The commitment of %(org)s is saved.", org=org.name), "success")
             return redirect(url_for(".detail", cohort_id=cohort.id) + "#commitments-title")
     return detail(cohort_id, commitment_form=form, status=422)
+
+
+@bp.post("/staff/cohorts/<int:cohort_id>/enrolments")
+@access(Access.STAFF)
+def enrol(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        participant = enrolment.participant_by_reference(form.case_reference.data)
+        if participant is None:
+            form.add_error("case_reference", _("No participant has this case reference."))
+        else:
+            try:
+                placed = enrolment.enrol(cohort, participant, actor=current_user)
+            except DomainError as exc:
+                form.add_error("case_reference", exc.message)
+            else:
+                if placed.status == EnrolmentStatus.ENROLLED:
+                    flash(_("%(name)s is enrolled.", name=participant.full_name), "success")
+                else:
+                    flash(_("The course is full: %(name)s is on the waiting list.",
+                            name=participant.full_name), "success")
+                return redirect(url_for(".detail", cohort_id=cohort.id)
+                                + "#participants-title")
+    return detail(cohort_id, enrol_form=form, status=422)
+
+
+@bp.post("/staff/cohorts/<int:cohort_id>/enrolments/<int:enrolment_id>")
+@access(Access.STAFF)
+def change_enrolment(cohort_id: int, enrolment_id: int):
+    cohort = _cohort(cohort_id)
+    found = db.session.get(Enrolment, enrolment_id)
+    if found is None or found.cohort_id != cohort.id:
+        abort(404)
+    form = EnrolmentChangeForm()
+    back = url_for(".detail", cohort_id=cohort.id) + "#participants-title"
+    if not form.validate_on_submit():
+        flash(" ".join(str(m) for _f, m in form.all_errors), "error")
+        return redirect(back)
+    try:
+        offered = enrolment.change(found, form.action.data, actor=current_user,
+                                   on=form.on.data, reason=form.reason.data,
+                                   expected_version=form.version_id.version)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(back)
+    flash(_("Saved: %(name)s – %(status)s.", name=found.participant.full_name,
+            status=found.status_enum.label), "success")
+    if offered is not None:
+        flash(_("The free seat is offered to %(name)s, who has until %(date)s to answer.",
+                name=offered.participant.full_name, date=format_date(offered.reply_by)),
+              "success")
+    return redirect(back)
 
 
 @bp.get("/staff/cohorts/<int:cohort_id>.ics")

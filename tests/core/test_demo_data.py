@@ -16,6 +16,7 @@ from portal.core.models import AuditEvent, OutboxMessage
 from portal.employers.enums import NeedStatus
 from portal.employers.models import HiringNeed, Organisation
 from portal.extensions import db
+from portal.participants.models import Participant
 from portal.requests import services
 from portal.requests.enums import RequestKind, RequestState
 from portal.requests.models import (
@@ -25,7 +26,7 @@ from portal.requests.models import (
     RequestSubmission,
     ServiceRequest,
 )
-from portal.training.models import Cohort, CohortCommitment
+from portal.training.models import Cohort, CohortCommitment, Enrolment
 
 S = RequestState
 
@@ -105,7 +106,8 @@ def test_demo_histories_follow_the_transitions_table(demo):
 
 COUNTED = (User, Organisation, HiringNeed, ServiceRequest, RequestStatusChange,
            RequestSubmission, RequestMessage, InternalNote, OutboxMessage, AuditEvent,
-           NeedsAnalysis, AnalysisVersion, AnalysisResponse, Cohort, CohortCommitment)
+           NeedsAnalysis, AnalysisVersion, AnalysisResponse, Cohort, CohortCommitment,
+           Participant, Enrolment)
 
 
 def _counts() -> dict[str, int]:
@@ -145,3 +147,6 @@ def test_demo_participants_have_sector_profiles_and_case_references(demo):
     people = list(db.session.scalars(select(Participant)))
     assert len(people) >= 10 and all(p.sectors for p in people)
     assert all(p.case_reference.startswith("AME-") for p in people)
+    from portal.training.models import Enrolment
+
+    assert db.session.scalar(select(func.count()).select_from(Enrolment)) >= 4
