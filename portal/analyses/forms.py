@@ -7,7 +7,7 @@ import re
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.analyses.enums import RecommendedAction, ResponseKind
@@ -20,6 +20,7 @@ from portal.core.fields import (
     NumberRange,
     WholeNumberField,
 )
+from portal.core.fields import text_field as _text
 from portal.core.forms import BaseForm, VersionField
 from portal.core.idempotency import SubmissionKeyField
 from portal.employers.enums import NeedTimeframe
@@ -44,9 +45,6 @@ class DateBetween:
                                      first=year - self.back, last=year + self.ahead))
 
 
-def _text(label, max_len, **kw):
-    return StringField(label, validators=[Optional(), Length(
-        max=max_len, message=_l("Use at most %(max)d characters."))], **kw)
 
 
 def _area(label, max_len, **kw):

@@ -29,6 +29,7 @@ from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
 from portal.core.mail import queue_mail
 from portal.core.models import utcnow
+from portal.core.search import like_pattern
 from portal.employers import occupations
 from portal.employers.enums import NeedStatus, NeedTimeframe
 from portal.employers.models import HiringNeed, Organisation
@@ -394,8 +395,7 @@ def staff_list(filters: Filters, per_page: int):
         query = query.where(NeedsAnalysis.final_number.is_not(None),
                             NeedsAnalysis.draft_number.is_not(None))
     if filters.q:
-        like = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") \
-            + "%"
+        like = like_pattern(filters.q)
         query = query.where(or_(Organisation.name.ilike(like, escape="\\"),
                                 Organisation.org_number.ilike(like, escape="\\")))
     query = query.order_by(NeedsAnalysis.updated_at.desc(), NeedsAnalysis.id.desc())

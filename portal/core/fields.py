@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, RadioField, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms import DateField, IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 from portal.core.dates import local_today
@@ -107,3 +107,11 @@ class DateWithin:
         if field.data.year > today.year + self.years_ahead:
             raise ValidationError(_l("Choose a date within the next %(years)d years.",
                                      years=self.years_ahead))
+
+
+def text_field(label, max_len: int, required=None, **kw) -> StringField:
+    """A one-line text field with a length limit; ``required`` is the message when empty."""
+    validators = [InputRequired(required)] if required else [Optional()]
+    validators.append(Length(max=max_len, message=_l("Use at most %(max)d characters.")))
+    return StringField(label, validators=validators, **kw)
+

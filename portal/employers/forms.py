@@ -16,7 +16,13 @@ from portal.accounts.forms import (
     new_password_field,
     repeat_password_field,
 )
-from portal.core.fields import CheckboxListField, ChoiceRadio, NumberRange, WholeNumberField
+from portal.core.fields import (
+    CheckboxListField,
+    ChoiceRadio,
+    NumberRange,
+    WholeNumberField,
+)
+from portal.core.fields import text_field as _text
 from portal.core.forms import BaseForm, VersionField
 from portal.core.idempotency import SubmissionKeyField
 from portal.employers import orgnumber
@@ -36,10 +42,6 @@ class ValidOrgNumber:
                                      "number). Check that it is typed correctly.")) from exc
 
 
-def _text(label, max_len, required=None, **kw):
-    validators = [InputRequired(required)] if required else [Optional()]
-    validators.append(Length(max=max_len, message=_l("Use at most %(max)d characters.")))
-    return StringField(label, validators=validators, **kw)
 
 
 class ProfileFields(BaseForm):

@@ -1,19 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal.core.fields import CheckboxListField
+from portal.core.fields import text_field as _text
 from portal.core.forms import BaseForm, VersionField
 from portal.core.idempotency import SubmissionKeyField
 from portal.employers.enums import DrivingLicence, Sector
-
-
-def _text(label, max_len, required=None, **kw):
-    validators = [InputRequired(required)] if required else [Optional()]
-    validators.append(Length(max=max_len, message=_l("Use at most %(max)d characters.")))
-    return StringField(label, validators=validators, **kw)
 
 
 class ParticipantFields(BaseForm):

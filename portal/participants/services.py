@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.core import audit
 from portal.core.errors import ConflictError, DomainError
 from portal.core.models import utcnow
+from portal.core.search import like_pattern
 from portal.employers.enums import DrivingLicence, Sector
 from portal.extensions import db
 from portal.participants.models import Participant, ParticipantSector
@@ -142,8 +143,7 @@ class Filters:
 def search(filters: Filters, per_page: int):
     query = select(Participant)
     if filters.q:
-        like = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") \
-            + "%"
+        like = like_pattern(filters.q)
         name = Participant.first_name + " " + Participant.last_name
         query = query.where(or_(name.ilike(like, escape="\\"),
                                 Participant.case_reference.ilike(like, escape="\\"),

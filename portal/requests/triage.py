@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.enums import STAFF_ROLES
 from portal.accounts.models import User
 from portal.core.dates import local_today
+from portal.core.search import like_pattern
 from portal.employers.enums import Sector
 from portal.employers.models import Organisation, OrganisationSector
 from portal.extensions import db
@@ -133,14 +134,11 @@ def query(filters: Filters, user: User):
         q = q.where(ServiceRequest.submitted_at
                     < _start_of(filters.submitted_to + timedelta(days=1)))
     if filters.q:
-        like = f"%{filters.q.lower()}%"
+        like = like_pattern(filters.q.lower())
         digits = "".join(c for c in filters.q if c.isdecimal())
-        terms = [func.lower(Organisation.name).like(like),
-                 func.lower(ServiceRequest.reference).like(like),
-                 func.lower(ServiceRequest.roles).like(like),
-                 func.lower(ServiceRequest.skill).like(like),
-                 func.lower(ServiceRequest.tasks).like(like),
-                 func.lower(ServiceRequest.details).like(like)]
+        terms = [func.lower(column).like(like, escape="\\") for column in (
+            Organisation.name, ServiceRequest.reference, ServiceRequest.roles,
+            ServiceRequest.skill, ServiceRequest.tasks, ServiceRequest.details)]
         if len(digits) >= 4:
             terms.append(Organisation.org_number.like(f"%{digits}%"))
         q = q.where(or_(*terms))

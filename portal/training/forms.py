@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.analyses.forms import DateBetween
-from portal.core.fields import CheckboxListField, DayField, NumberRange, WholeNumberField
+from portal.core.fields import (
+    CheckboxListField,
+    DayField,
+    NumberRange,
+    WholeNumberField,
+)
+from portal.core.fields import text_field as _text
 from portal.core.forms import BaseForm, VersionField
 from portal.core.idempotency import SubmissionKeyField
 from portal.employers.enums import Sector
 from portal.employers.forms import _occupation_choices
 from portal.training.enums import Provider
-
-
-def _text(label, max_len, required=None, **kw):
-    validators = [InputRequired(required)] if required else [Optional()]
-    validators.append(Length(max=max_len, message=_l("Use at most %(max)d characters.")))
-    return StringField(label, validators=validators, **kw)
 
 
 class CohortFields(BaseForm):

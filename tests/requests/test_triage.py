@@ -246,3 +246,16 @@ def test_save_and_next_walks_the_filtered_list(login_as, desk):
     response = client.post(f"/staff/requests/{placement.id}/transition",
                            data={**hidden_inputs(page), "to": "in_review", "then": "next"})
     assert response.headers["Location"].startswith("/staff/requests/?")
+
+
+def test_a_percent_sign_in_the_search_matches_itself(login_as):
+    org = factories.make_organisation(name="Hundra Procent AB")
+    factories.make_request(org, factories.employer_of(org), "recruitment_event", submit=True,
+                           roles="Säljare 100% tjänst")
+    other = factories.make_organisation(name="Annat AB")
+    factories.make_request(other, factories.employer_of(other), "recruitment_event",
+                           submit=True, roles="Säljare halvtid")
+    html = login_as("staff").get("/staff/requests/?q=100%25").get_data(as_text=True)
+    assert "Hundra Procent AB" in html and "Annat AB" not in html
+    html = login_as("staff").get("/staff/requests/?q=%25").get_data(as_text=True)
+    assert "Hundra Procent AB" in html and "Annat AB" not in html
