@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.enums import STAFF_ROLES
 from portal.accounts.models import User
@@ -153,7 +153,9 @@ def query(filters: Filters, user: User):
 
 
 def inbox(filters: Filters, user: User, per_page: int):
-    return db.paginate(query(filters, user).options(selectinload(ServiceRequest.assigned_to)),
+    # The organisation comes from the query's own join, not a second joined load.
+    return db.paginate(query(filters, user).options(selectinload(ServiceRequest.assigned_to),
+                                                    contains_eager(ServiceRequest.organisation)),
                        page=filters.page, per_page=per_page, error_out=False)
 
 
