@@ -51,6 +51,26 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def _sqlite_transactions(engine) -> None:
+    """Let SQLAlchemy, not pysqlite, begin SQLite's transactions.
+
+    pysqlite opens no transaction before a SAVEPOINT, so releasing one (a nested
+    transaction, e.g. claiming a form's submission key) committed at once, and a
+    later rollback of the request (a refused form) could not undo it. With the
+    driver's own handling off and an explicit BEGIN, savepoints nest as they do on
+    PostgreSQL. (SQLAlchemy's documented recipe for SQLite.)
+    """
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
 def _select_locale() -> str:
     from flask import current_app, has_request_context
 
@@ -67,6 +87,9 @@ def _select_locale() -> str:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_transactions(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)

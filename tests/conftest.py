@@ -15,7 +15,6 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from hypothesis import settings
-from sqlalchemy import event
 
 from portal import create_app
 from portal.extensions import db, limiter
@@ -59,18 +58,6 @@ def database_url(tmp_path_factory):
         yield url
 
 
-def _sqlite_savepoints(engine) -> None:
-    """pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy do it."""
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, record):
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn):
-        conn.exec_driver_sql("BEGIN")
-
-
 @pytest.fixture(scope="session")
 def app(database_url, smtp, tmp_path_factory):
     app = create_app(app_config(database_url, smtp.port,
@@ -78,9 +65,6 @@ def app(database_url, smtp, tmp_path_factory):
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
-        if db.engine.dialect.name == "sqlite":
-            db.engine.dispose()
-            _sqlite_savepoints(db.engine)
     return app
 
 

@@ -43,6 +43,7 @@ from portal.training.forms import (
 from portal.training.models import Cohort, Enrolment
 
 bp = Blueprint("training", __name__)
+MATCHING_LIMIT = 30
 
 
 def _cohort(cohort_id: int) -> Cohort:
@@ -148,7 +149,8 @@ def detail(cohort_id: int, transition_form=None, commitment_form=None, enrol_for
                            history=services.history(cohort),
                            enrolments=enrolment.for_cohort(cohort),
                            taken=enrolment.seats_taken(cohort),
-                           matching=enrolment.matching(cohort), enrol_form=enrol_form
+                           matching=enrolment.matching(cohort, limit=MATCHING_LIMIT),
+                           matching_limit=MATCHING_LIMIT, enrol_form=enrol_form
                            or EnrolForm(formdata=None),
                            change_form=CsrfOnlyForm(), statuses=EnrolmentStatus), status
 
@@ -260,17 +262,20 @@ def change_enrolment(cohort_id: int, enrolment_id: int):
         abort(404)
     form = EnrolmentChangeForm()
     back = url_for(".detail", cohort_id=cohort.id) + "#participants-title"
+    # A refusal goes to the top of the page, where its message is shown.
+    top = url_for(".detail", cohort_id=cohort.id)
     if not form.validate_on_submit():
         flash(" ".join(str(m) for _f, m in form.all_errors), "error")
-        return redirect(back)
+        return redirect(top)
     try:
         offered = enrolment.change(found, form.action.data, actor=current_user,
                                    on=form.on.data, reason=form.reason.data,
                                    expected_version=form.version_id.version)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(back)
+        flash(_("%(name)s: %(problem)s", name=found.participant.full_name,
+                problem=exc.message), "error")
+        return redirect(top)
     flash(_("Saved: %(name)s – %(status)s.", name=found.participant.full_name,
             status=found.status_enum.label), "success")
     if offered is not None:

@@ -83,3 +83,24 @@ def test_htmx_is_served_with_csrf_header_on_body(client):
     assert 'hx-headers=\'{"X-CSRFToken": "' in body
     assert '"allowEval":false' in body
     assert client.get("/static/js/htmx.min.js").status_code == 200
+
+
+def test_a_refused_form_does_not_keep_its_submission_key(app):
+    """The key is claimed in a savepoint before the record is made; when the service then
+    refuses (and the request rolls back), the key must go too, or the corrected form would
+    be sent to the first result. On SQLite this needs SQLAlchemy, not pysqlite, to begin
+    transactions (portal._sqlite_transactions)."""
+    from portal.core import idempotency
+    from portal.core.models import SubmissionKey
+    from portal.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        from sqlalchemy.orm import Session
+
+        with Session(bind=connection) as session:
+            session.begin()
+            with session.begin_nested():
+                session.add(SubmissionKey(key="k" * 20))
+            session.rollback()
+            assert session.get(SubmissionKey, "k" * 20) is None
+    assert idempotency.new_key() != idempotency.new_key()
