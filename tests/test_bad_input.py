@@ -655,6 +655,19 @@ def _enrolment_change(client):
         "version_id": str(placed.version_id)}, view
 
 
+def _attendance(client):
+    from portal.training import services as training
+    from portal.training.enums import CohortState
+
+    cohort, _person, placed = _enrolled(client)
+    staff = factories.make_user("staff")
+    training.transition(cohort, CohortState.RECRUITING, actor=staff)
+    training.transition(cohort, CohortState.RUNNING, actor=staff)
+    db.session.commit()
+    return f"/staff/cohorts/{cohort.id}/attendance", {
+        "enrolment_id": [str(placed.id)], "present": ["30"], "absent": ["2"]}, None
+
+
 ANALYSIS_FIELDS = ("version_id", "meeting_date", "participants", "skills_gaps", "actions",
                    "actions_note", "follow_up_date", "line-0-occupation_code",
                    "line-0-occupation_other", "line-0-headcount", "line-0-timeframe",
@@ -767,6 +780,8 @@ FORMS = [
     Form("enrolment-change", "/staff/cohorts/<id>/enrolments/<id>", "staff",
          ("action", "on", "reason", "version_id"), _enrolment_change,
          {"action": ("accept", "decline", "complete", "drop_out", "withdraw")}),
+    Form("attendance", "/staff/cohorts/<id>/attendance", "staff",
+         ("enrolment_id", "present", "absent"), _attendance),
     Form("participant-new", "/staff/participants/new", "staff",
          (*PARTICIPANT_VALUES, "submission_key"), _participant_new, PARTICIPANT_CHOICES),
     Form("participant-edit", "/staff/participants/<id>/edit", "staff",
@@ -977,8 +992,8 @@ def test_hostile_values_never_break_a_form(form, data, app, login_as, logged_in)
 
 # Forms with no required field: sent empty, they do what they say (marking read
 # without a request marks all read; an analysis may start from scratch; interest in a
-# course needs no note).
-NOTHING_REQUIRED = {"mark-read", "analysis-start", "cohort-interest"}
+# course needs no note; an attendance sheet sent without rows saves nothing).
+NOTHING_REQUIRED = {"mark-read", "analysis-start", "cohort-interest", "attendance"}
 # Forms of buttons in a list: a problem comes back as a message over the list.
 FLASHING_FORMS = {"need-status", "staff-assign", "staff-bulk", "analysis-finalise",
                   "analysis-revise", "analysis-discard", "enrolment-change"}

@@ -357,3 +357,25 @@ def test_a_course_page_does_not_grow_with_its_participants(login_as):
     for n in range(3, 20):
         one_more(n)
     assert _queries(client, url) == few
+
+
+def test_the_attendance_sheet_does_not_grow_with_participants(login_as):
+    from portal.training import attendance, enrolment
+    from tests.training.test_attendance import _running_course_with
+    from tests.training.test_enrolment import _person
+
+    staff = factories.make_user("staff")
+    cohort, placed = _running_course_with(2, staff)
+    week = attendance.monday(cohort.start_date)
+    attendance.save(cohort, week, {e.id: (30, 0) for e in placed}, actor=staff)
+    db.session.commit()
+    client = login_as(staff)
+    url = f"/staff/cohorts/{cohort.id}/attendance?week={week.isoformat()}"
+    few = _queries(client, url)
+    more = [enrolment.enrol(cohort, _person(staff=factories.make_user("staff")), actor=staff)
+            for _ in range(6)]
+    for e in more:
+        e.enrolled_on = cohort.start_date
+    attendance.save(cohort, week, {e.id: (20, 10) for e in more}, actor=staff)
+    db.session.commit()
+    assert _queries(client, url) == few

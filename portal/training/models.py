@@ -173,3 +173,23 @@ class Enrolment(TimestampMixin, db.Model):
         from portal.training.enums import EnrolmentStatus
 
         return EnrolmentStatus(self.status)
+
+
+class Attendance(db.Model):
+    """Hours present and absent in one week of a running course, per enrolment."""
+
+    __tablename__ = "cohort_attendance"
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "week_start", name="uq_attendance_week"),
+        CheckConstraint("present_hours BETWEEN 0 AND 60", name="present_range"),
+        CheckConstraint("absent_hours BETWEEN 0 AND 60", name="absent_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("cohort_enrolments.id", ondelete="CASCADE"), nullable=False)
+    week_start: Mapped[date] = mapped_column(Date, nullable=False)  # a Monday
+    present_hours: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    absent_hours: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))

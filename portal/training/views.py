@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     Response,
@@ -13,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -21,6 +23,7 @@ from sqlalchemy import select
 
 from portal.analyses import demand
 from portal.core import idempotency
+from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
 from portal.core.forms import CsrfOnlyForm
 from portal.core.permissions import Access, access
@@ -29,7 +32,7 @@ from portal.employers import permissions as perm
 from portal.employers.enums import Sector
 from portal.employers.models import Organisation, OrganisationSector
 from portal.extensions import db, htmx
-from portal.training import enrolment, services
+from portal.training import attendance, enrolment, services
 from portal.training.enums import CohortState, CommitmentStatus, EnrolmentStatus
 from portal.training.forms import (
     CohortTransitionForm,
@@ -283,6 +286,62 @@ def change_enrolment(cohort_id: int, enrolment_id: int):
                 name=offered.participant.full_name, date=format_date(offered.reply_by)),
               "success")
     return redirect(back)
+
+
+@bp.route("/staff/cohorts/<int:cohort_id>/attendance", methods=["GET", "POST"])
+@access(Access.STAFF)
+def attendance_sheet(cohort_id: int):
+    """One week's hours per participant; a plain form, one row per person."""
+    cohort = _cohort(cohort_id)
+    if cohort.state_enum not in attendance.RECORDED_STATES:
+        flash(_("Attendance is recorded while the course runs."), "error")
+        return redirect(url_for(".detail", cohort_id=cohort.id))
+    course_weeks = attendance.weeks(cohort)
+    raw_week = (request.values.get("week") or "")[:10]
+    try:
+        week = attendance.monday(date.fromisoformat(raw_week))
+    except ValueError:
+        week = attendance.monday(min(max(local_today(), cohort.start_date), cohort.end_date))
+    if week not in course_weeks:
+        week = course_weeks[0]
+    people = attendance.enrolments_in_week(cohort, week)
+    saved = attendance.recorded(people, week)
+    form = CsrfOnlyForm()
+    errors: list[tuple[str, str]] = []
+    typed: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            errors.append(("", _("Reload the page and try again.")))
+        ids = request.form.getlist("enrolment_id")
+        present, absent = request.form.getlist("present"), request.form.getlist("absent")
+        hours: dict[int, tuple[int, int]] = {}
+        known = {str(e.id) for e in people}
+        if len(ids) != len(present) or len(ids) != len(absent) or not set(ids) <= known:
+            errors.append(("", _("Reload the page and try again.")))
+        else:
+            for eid, p_raw, a_raw in zip(ids, present, absent, strict=True):
+                typed[f"present-{eid}"], typed[f"absent-{eid}"] = p_raw[:10], a_raw[:10]
+                p_val, a_val = attendance.parse_hours(p_raw), attendance.parse_hours(a_raw)
+                for name, value in ((f"present-{eid}", p_val), (f"absent-{eid}", a_val)):
+                    if value is None:
+                        errors.append((name, _("Enter whole hours from 0 to %(max)d.",
+                                               max=attendance.HOURS_MAX)))
+                if p_val is not None and a_val is not None:
+                    hours[int(eid)] = (p_val, a_val)
+        if not errors:
+            try:
+                changed = attendance.save(cohort, week, hours, actor=current_user)
+            except DomainError as exc:
+                errors.append(("", exc.message))
+            else:
+                flash(ngettext("Attendance saved: %(num)d row changed.",
+                               "Attendance saved: %(num)d rows changed.", changed), "success")
+                return redirect(url_for(".attendance_sheet", cohort_id=cohort.id,
+                                        week=week.isoformat()))
+    return render_template("training/attendance.html", cohort=cohort, week=week,
+                           weeks=course_weeks, people=people, saved=saved, errors=errors,
+                           error_fields={f for f, _m in errors}, typed=typed,
+                           form=form), 422 if errors else 200
 
 
 @bp.get("/staff/cohorts/<int:cohort_id>.ics")
