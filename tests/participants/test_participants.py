@@ -117,3 +117,18 @@ def test_employers_never_reach_the_register(login_as):
                 f"{location}/edit"):
         assert employer.get(url).status_code == 403
     assert "Amina" not in employer.get("/organisation").get_data(as_text=True)
+
+
+def test_htmx_gets_just_the_register_with_its_page_links(app, login_as):
+    client = login_as("staff")
+    for n in range(3):
+        _register(client, case_reference=f"AME-2026-09{n}", first_name=f"Person{n}")
+    app.config["PAGE_SIZE"], size = 2, app.config["PAGE_SIZE"]
+    try:
+        response = client.get("/staff/participants/?sector=care",
+                              headers={"HX-Request": "true", "HX-Target": "participants"})
+    finally:
+        app.config["PAGE_SIZE"] = size
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="participants"')
+    assert "sector=care&amp;page=2" in body or "page=2&amp;sector=care" in body

@@ -220,3 +220,18 @@ def test_a_free_text_occupation_row_offers_only_its_own_requests(login_as):
         "/staff/cohorts/new?sector=other&occupation=other&other=glasmästare").get_data(
         as_text=True)
     assert glazier.reference in page and cook.reference not in page
+
+
+def test_htmx_gets_just_the_course_list_with_its_page_links(app, login_as):
+    for _ in range(3):
+        _cohort()
+    client = login_as("staff")
+    app.config["PAGE_SIZE"], size = 2, app.config["PAGE_SIZE"]
+    try:
+        response = client.get("/staff/cohorts/?state=planned",
+                              headers={"HX-Request": "true", "HX-Target": "cohorts"})
+    finally:
+        app.config["PAGE_SIZE"] = size
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="cohorts"')
+    assert "state=planned&amp;page=2" in body or "page=2&amp;state=planned" in body
