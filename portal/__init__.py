@@ -118,6 +118,7 @@ def _init_extensions(app: Flask) -> None:
     import portal.analyses.models
     import portal.core.models
     import portal.employers.models
+    import portal.events.models
     import portal.notifications.models
     import portal.participants.models
     import portal.requests.models
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.core.views import bp as core_bp
     from portal.employers.need_views import bp as needs_bp
     from portal.employers.views import bp as employers_bp
+    from portal.events.views import bp as events_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.participants.views import bp as participants_bp
     from portal.requests.staff_views import bp as staff_requests_bp
@@ -146,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_requests_bp)
     app.register_blueprint(analyses_bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(notifications_bp)
 

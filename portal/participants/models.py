@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from datetime import date
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import TimestampMixin
@@ -60,3 +70,86 @@ class ParticipantSector(db.Model):
     sector: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
 
     participant: Mapped[Participant] = relationship(back_populates="sector_rows")
+
+
+class Outcome(TimestampMixin, db.Model):
+    """Where a participant stood after one measure, at its end or at the follow-up.
+
+    A measure is a course (cohort_id) or a recruitment event (event_id); exactly one is set.
+    One row per participant, measure and checkpoint: recording again replaces it.
+    """
+
+    __tablename__ = "participant_outcomes"
+    __table_args__ = (
+        CheckConstraint("(cohort_id IS NULL) <> (event_id IS NULL)", name="one_measure"),
+        CheckConstraint("weekly_hours IS NULL OR weekly_hours BETWEEN 1 AND 60",
+                        name="hours_range"),
+        UniqueConstraint("participant_id", "cohort_id", "checkpoint",
+                         name="uq_outcome_cohort"),
+        UniqueConstraint("participant_id", "event_id", "checkpoint", name="uq_outcome_event"),
+        Index("ix_participant_outcomes_checkpoint_on", "checkpoint", "recorded_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), nullable=False)
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recruitment_events.id", ondelete="CASCADE"), index=True)
+    checkpoint: Mapped[str] = mapped_column(String(10), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    # The employer, when it is in the portal; else its name as told.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    employer_name: Mapped[str] = mapped_column(String(160), nullable=False, default="")
+    employment_form: Mapped[str] = mapped_column(String(12), nullable=False, default="")
+    weekly_hours: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    recorded_on: Mapped[date] = mapped_column(Date, nullable=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                  ondelete="SET NULL"))
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    participant: Mapped[Participant] = relationship(lazy="joined")
+    organisation = relationship("Organisation", lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def status_enum(self):
+        from portal.participants.enums import OutcomeStatus
+
+        return OutcomeStatus(self.status)
+
+    @property
+    def checkpoint_enum(self):
+        from portal.participants.enums import Checkpoint
+
+        return Checkpoint(self.checkpoint)
+
+    @property
+    def employment_form_enum(self):
+        from portal.participants.enums import EmploymentForm
+
+        return EmploymentForm(self.employment_form) if self.employment_form else None
+
+    @property
+    def employer_label(self) -> str:
+        return self.organisation.name if self.organisation is not None else self.employer_name
+
+
+class ScreeningQuestion(TimestampMixin, db.Model):
+    """An admin's own wording of the screening guide for one sector. A sector with no rows
+    uses the shipped questions (translated); once edited, the stored text is shown as written.
+    """
+
+    __tablename__ = "screening_questions"
+    __table_args__ = (UniqueConstraint("sector", "position", name="uq_screening_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sector: Mapped[str] = mapped_column(String(20), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    text: Mapped[str] = mapped_column(String(300), nullable=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))

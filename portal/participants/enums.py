@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.core.enums import LabelledEnum
+
+
+class OutcomeStatus(LabelledEnum):
+    """Where a participant stands after a measure: the basis of "8 of 10 went on to work or
+    studies". Unknown is recorded, not left out, so reports can say how it was treated."""
+
+    EMPLOYED = "employed"
+    SUBSIDISED = "subsidised"
+    STUDIES = "studies"
+    CONTINUED_SEARCH = "continued_search"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.EMPLOYED: _l("Employed"),
+            cls.SUBSIDISED: _l("Subsidised job"),
+            cls.STUDIES: _l("Studies"),
+            cls.CONTINUED_SEARCH: _l("Still looking for work"),
+            cls.OTHER: _l("Other"),
+            cls.UNKNOWN: _l("Unknown"),
+        }
+
+
+# Outcomes that name an employer (and may say the form of employment and the hours).
+WITH_EMPLOYER = frozenset({OutcomeStatus.EMPLOYED, OutcomeStatus.SUBSIDISED})
+# What the goals count as success ("work or studies").
+WORK_OR_STUDIES = frozenset({OutcomeStatus.EMPLOYED, OutcomeStatus.SUBSIDISED,
+                             OutcomeStatus.STUDIES})
+
+
+class EmploymentForm(LabelledEnum):
+    PERMANENT = "permanent"
+    FIXED_TERM = "fixed_term"
+    HOURLY = "hourly"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PERMANENT: _l("Permanent"),
+            cls.FIXED_TERM: _l("Fixed-term"),
+            cls.HOURLY: _l("Hourly, as needed"),
+        }
+
+
+class Checkpoint(LabelledEnum):
+    END = "end"
+    FOLLOW_UP = "follow_up"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.END: _l("At the end"),
+            cls.FOLLOW_UP: _l("At follow-up"),
+        }
