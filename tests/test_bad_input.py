@@ -52,6 +52,7 @@ from portal.employers.enums import (
 )
 from portal.employers.models import Organisation
 from portal.extensions import db
+from portal.participants.enums import JOB_FORMS, OutcomeStatus
 from portal.requests import fields as request_field_table
 from portal.requests import services as request_services
 from portal.requests.enums import (
@@ -668,6 +669,22 @@ def _attendance(client):
         "enrolment_id": [str(placed.id)], "present": ["30"], "absent": ["2"]}, None
 
 
+def _outcome(client):
+    from portal.training import enrolment
+
+    cohort, _person, placed = _enrolled(client)
+    enrolment.change(placed, "complete", actor=factories.make_user("staff"))
+    db.session.commit()
+    return f"/staff/cohorts/{cohort.id}/outcomes/{placed.id}/end", {
+        "status": "employed", "employer_name": "Hotell Kusten", "organisation_id": "",
+        "employment_form": "fixed_term", "weekly_hours": "30", "note": "Vikariat",
+        "recorded_on": ""}, None
+
+
+OUTCOME_FIELDS = ("version_id", "status", "organisation_id", "employer_name",
+                  "employment_form", "weekly_hours", "note", "recorded_on")
+
+
 ANALYSIS_FIELDS = ("version_id", "meeting_date", "participants", "skills_gaps", "actions",
                    "actions_note", "follow_up_date", "line-0-occupation_code",
                    "line-0-occupation_other", "line-0-headcount", "line-0-timeframe",
@@ -782,6 +799,9 @@ FORMS = [
          {"action": ("accept", "decline", "complete", "drop_out", "withdraw")}),
     Form("attendance", "/staff/cohorts/<id>/attendance", "staff",
          ("enrolment_id", "present", "absent"), _attendance),
+    Form("outcome", "/staff/cohorts/<id>/outcomes/<id>/end", "staff", OUTCOME_FIELDS,
+         _outcome, {"status": tuple(OutcomeStatus),
+                    "employment_form": ("", *JOB_FORMS)}),
     Form("participant-new", "/staff/participants/new", "staff",
          (*PARTICIPANT_VALUES, "submission_key"), _participant_new, PARTICIPANT_CHOICES),
     Form("participant-edit", "/staff/participants/<id>/edit", "staff",

@@ -77,7 +77,8 @@ def world(app, login_as):
               "message_id": message.id, "need_id": need.id, "request_id": service_request.id,
               "kind": "placement", "notification_id": notification.id,
               "analysis_id": analysis.id, "number": 1, "cohort_id": cohort.id,
-              "participant_id": participant.id, "enrolment_id": enrolled.id}
+              "participant_id": participant.id, "enrolment_id": enrolled.id,
+              "checkpoint": "end"}
     return {"clients": clients, "values": values, "org_a": org_a}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal.core.enums import LabelledEnum
+from portal.employers.enums import EmploymentForm
 
 
 class OutcomeStatus(LabelledEnum):
@@ -35,18 +36,8 @@ WORK_OR_STUDIES = frozenset({OutcomeStatus.EMPLOYED, OutcomeStatus.SUBSIDISED,
                              OutcomeStatus.STUDIES})
 
 
-class EmploymentForm(LabelledEnum):
-    PERMANENT = "permanent"
-    FIXED_TERM = "fixed_term"
-    HOURLY = "hourly"
-
-    @classmethod
-    def _labels(cls):
-        return {
-            cls.PERMANENT: _l("Permanent"),
-            cls.FIXED_TERM: _l("Fixed-term"),
-            cls.HOURLY: _l("Hourly, as needed"),
-        }
+# The forms of employment an outcome can name; a subsidised job is its own outcome.
+JOB_FORMS = (EmploymentForm.PERMANENT, EmploymentForm.FIXED_TERM, EmploymentForm.HOURLY)
 
 
 class Checkpoint(LabelledEnum):

@@ -4,11 +4,19 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from portal.core.fields import CheckboxListField
+from portal.analyses.forms import DateBetween
+from portal.core.fields import (
+    CheckboxListField,
+    ChoiceRadio,
+    DayField,
+    NumberRange,
+    WholeNumberField,
+)
 from portal.core.fields import text_field as _text
 from portal.core.forms import BaseForm, VersionField
 from portal.core.idempotency import SubmissionKeyField
 from portal.employers.enums import DrivingLicence, Sector
+from portal.participants.enums import JOB_FORMS, OutcomeStatus
 
 
 class ParticipantFields(BaseForm):
@@ -54,3 +62,47 @@ class NewParticipantForm(ParticipantFields):
 
 class EditParticipantForm(ParticipantFields):
     version_id = VersionField()
+
+
+class OutcomeForm(BaseForm):
+    """One participant's outcome of one measure at one checkpoint."""
+
+    # "0" when none is recorded yet, so a second person recording at once is told.
+    version_id = VersionField()
+    status = ChoiceRadio(_l("Outcome"), choices=[], validators=[
+        InputRequired(_l("Choose the outcome."))])
+    organisation_id = SelectField(_l("Employer"), choices=[], validate_choice=False,
+                                  description=_l("For a job or subsidised job."))
+    employer_name = _text(_l("Other employer"), 160,
+                          description=_l("If the employer is not in the list."))
+    employment_form = SelectField(_l("Form of employment"), choices=[],
+                                  validate_choice=False)
+    weekly_hours = WholeNumberField(_l("Hours per week"), validators=[
+        Optional(), NumberRange(1, 60)])
+    note = _text(_l("Note"), 500, description=_l("Only what the follow-up needs; no "
+                                                 "health or other sensitive details."))
+    recorded_on = DayField(_l("Date noted"), validators=[Optional(), DateBetween(2, 0)],
+                           description=_l("Today if left empty."))
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = OutcomeStatus.choices()
+        self.organisation_id.choices = [("", _l("Choose…"))] + [
+            (str(o.id), o.name) for o in organisations]
+        self.employment_form.choices = [("", _l("Not known")),
+                                        *((f.value, f.label) for f in JOB_FORMS)]
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        known = {value for value, _label in self.organisation_id.choices}
+        self.organisation_id.data = self.organisation_id.data or ""
+        self.employment_form.data = self.employment_form.data or ""
+        if self.organisation_id.data not in known:
+            self.organisation_id.errors = [*self.organisation_id.errors,
+                                           _l("Choose one of the options.")]
+            valid = False
+        if self.employment_form.data not in {"", *JOB_FORMS}:
+            self.employment_form.errors = [*self.employment_form.errors,
+                                           _l("Choose one of the options.")]
+            valid = False
+        return valid

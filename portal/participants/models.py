@@ -113,6 +113,8 @@ class Outcome(TimestampMixin, db.Model):
 
     participant: Mapped[Participant] = relationship(lazy="joined")
     organisation = relationship("Organisation", lazy="joined")
+    cohort = relationship("Cohort")
+    event = relationship("RecruitmentEvent")
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -130,7 +132,7 @@ class Outcome(TimestampMixin, db.Model):
 
     @property
     def employment_form_enum(self):
-        from portal.participants.enums import EmploymentForm
+        from portal.employers.enums import EmploymentForm
 
         return EmploymentForm(self.employment_form) if self.employment_form else None
 

@@ -163,3 +163,15 @@ def history(participant: Participant) -> list:
         .where(AuditEvent.object_type == Participant.__tablename__,
                AuditEvent.object_id == participant.id)
         .order_by(AuditEvent.created_at, AuditEvent.id)).all())
+
+
+def enrolments(participant: Participant) -> list:
+    """The participant's places on courses, newest first, with each course loaded."""
+    from sqlalchemy.orm import joinedload
+
+    from portal.training.models import Enrolment
+
+    return list(db.session.scalars(
+        select(Enrolment).options(joinedload(Enrolment.cohort))
+        .where(Enrolment.participant_id == participant.id)
+        .order_by(Enrolment.queued_at.desc(), Enrolment.id.desc())))

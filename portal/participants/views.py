@@ -21,7 +21,7 @@ from portal.core.errors import ConflictError, DomainError
 from portal.core.permissions import Access, access
 from portal.employers.enums import Sector
 from portal.extensions import db, htmx
-from portal.participants import services
+from portal.participants import outcomes, services
 from portal.participants.forms import EditParticipantForm, NewParticipantForm
 from portal.participants.models import Participant
 from portal.participants.screening import GUIDE
@@ -78,7 +78,9 @@ def new():
 def detail(participant_id: int):
     participant = _participant(participant_id)
     return render_template("participants/detail.html", participant=participant,
-                           history=services.history(participant))
+                           history=services.history(participant),
+                           enrolments=services.enrolments(participant),
+                           outcomes=outcomes.for_participant(participant))
 
 
 @bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])

@@ -32,6 +32,10 @@ from portal.employers import permissions as perm
 from portal.employers.enums import Sector
 from portal.employers.models import Organisation, OrganisationSector
 from portal.extensions import db, htmx
+from portal.participants import outcomes
+from portal.participants.enums import WORK_OR_STUDIES, Checkpoint
+from portal.participants.forms import OutcomeForm
+from portal.participants.models import Participant
 from portal.training import attendance, enrolment, services
 from portal.training.enums import CohortState, CommitmentStatus, EnrolmentStatus
 from portal.training.forms import (
@@ -342,6 +346,100 @@ def attendance_sheet(cohort_id: int):
                            weeks=course_weeks, people=people, saved=saved, errors=errors,
                            error_fields={f for f, _m in errors}, typed=typed,
                            form=form), 422 if errors else 200
+
+
+ENDED = frozenset({EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED_OUT})
+
+
+def _ended(cohort: Cohort) -> list[Enrolment]:
+    return list(db.session.scalars(
+        select(Enrolment).where(Enrolment.cohort_id == cohort.id,
+                                Enrolment.status.in_([s.value for s in ENDED]))
+        .join(Enrolment.participant)
+        .order_by(Participant.last_name, Participant.first_name, Enrolment.id)))
+
+
+@bp.get("/staff/cohorts/<int:cohort_id>/outcomes")
+@access(Access.STAFF)
+def outcomes_overview(cohort_id: int):
+    """Everyone who has left the course, with their outcome at the end and at follow-up."""
+    cohort = _cohort(cohort_id)
+    ended = _ended(cohort)
+    recorded = outcomes.for_cohort(cohort.id)
+    at_end = [recorded[(e.participant_id, Checkpoint.END)] for e in ended
+              if (e.participant_id, Checkpoint.END) in recorded]
+    return render_template(
+        "training/outcomes.html", cohort=cohort, ended=ended, recorded=recorded,
+        follow_up={e.id: outcomes.follow_up_date(e.ended_on) for e in ended},
+        today=local_today(), checkpoints=Checkpoint,
+        in_work_or_studies=sum(1 for o in at_end if o.status_enum in WORK_OR_STUDIES),
+        known_at_end=len(at_end), follow_up_days=outcomes.follow_up_days())
+
+
+@bp.route("/staff/cohorts/<int:cohort_id>/outcomes/<int:enrolment_id>/<checkpoint>",
+          methods=["GET", "POST"])
+@access(Access.STAFF)
+def record_outcome(cohort_id: int, enrolment_id: int, checkpoint: str):
+    cohort = _cohort(cohort_id)
+    found = db.session.get(Enrolment, enrolment_id)
+    if found is None or found.cohort_id != cohort.id or checkpoint not in set(Checkpoint):
+        abort(404)
+    back = url_for(".outcomes_overview", cohort_id=cohort.id)
+    if found.status_enum not in ENDED:
+        flash(_("An outcome is recorded once the person has left the course."), "error")
+        return redirect(back)
+    participant = found.participant
+    existing = outcomes.find(participant, checkpoint, cohort_id=cohort.id)
+    orgs = {c.organisation_id: c.organisation for c in cohort.commitments}
+    if existing is not None and existing.organisation is not None:
+        orgs[existing.organisation_id] = existing.organisation
+    form = OutcomeForm(organisations=sorted(orgs.values(), key=lambda o: o.name),
+                       obj=existing if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version_id.data = str(existing.version_id) if existing else "0"
+        form.organisation_id.data = str(existing.organisation_id or "") if existing else ""
+        form.employment_form.data = existing.employment_form if existing else ""
+    due = outcomes.follow_up_date(found.ended_on)
+    status = 200
+    if form.validate_on_submit():
+        on = form.recorded_on.data or local_today()
+        if checkpoint == Checkpoint.END and on < found.ended_on:
+            form.add_error("recorded_on", _("The outcome at the end is noted on or after "
+                                            "%(date)s, when the person left the course.",
+                                            date=format_date(found.ended_on)))
+        elif checkpoint == Checkpoint.FOLLOW_UP and on < due:
+            form.add_error("recorded_on", _("The follow-up is due on %(date)s; record it "
+                                            "from then.", date=format_date(due)))
+        else:
+            chosen = orgs.get(int(form.organisation_id.data)) \
+                if form.organisation_id.data else None
+            values = outcomes.Values(
+                status=form.status.data, organisation=chosen,
+                employer_name=form.employer_name.data or "",
+                employment_form=form.employment_form.data or "",
+                weekly_hours=form.weekly_hours.data, note=form.note.data or "",
+                recorded_on=on)
+            try:
+                outcomes.record(participant, values, checkpoint=checkpoint,
+                                actor=current_user, cohort_id=cohort.id,
+                                expected_version=form.version_id.version)
+            except ConflictError as exc:
+                db.session.rollback()
+                form.add_error(None, exc.message)
+                latest = outcomes.find(participant, checkpoint, cohort_id=cohort.id)
+                form.version_id.data = str(latest.version_id) if latest else "0"
+                status = 409
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                flash(_("The outcome for %(name)s is saved.", name=participant.full_name),
+                      "success")
+                return redirect(back)
+    if form.errors and status == 200:
+        status = 422
+    return render_template("training/outcome_form.html", cohort=cohort, enrolment=found,
+                           participant=participant, checkpoint=Checkpoint(checkpoint),
+                           form=form, existing=existing, due=due), status
 
 
 @bp.get("/staff/cohorts/<int:cohort_id>.ics")
