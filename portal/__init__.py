@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.employers.views import bp as employers_bp
     from portal.events.views import bp as events_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.participants.admin_views import bp as screening_admin_bp
     from portal.participants.views import bp as participants_bp
     from portal.requests.staff_views import bp as staff_requests_bp
     from portal.requests.views import bp as requests_bp
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(participants_bp)
+    app.register_blueprint(screening_admin_bp)
     app.register_blueprint(notifications_bp)
 
 

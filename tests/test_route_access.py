@@ -78,7 +78,7 @@ def world(app, login_as):
               "kind": "placement", "notification_id": notification.id,
               "analysis_id": analysis.id, "number": 1, "cohort_id": cohort.id,
               "participant_id": participant.id, "enrolment_id": enrolled.id,
-              "checkpoint": "end"}
+              "checkpoint": "end", "sector": "cleaning"}
     return {"clients": clients, "values": values, "org_a": org_a}
 
 

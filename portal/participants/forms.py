@@ -106,3 +106,12 @@ class OutcomeForm(BaseForm):
                                            _l("Choose one of the options.")]
             valid = False
         return valid
+
+
+class ScreeningForm(BaseForm):
+    version_id = VersionField()
+    questions = TextAreaField(_l("Questions"), validators=[
+        InputRequired(_l("Write at least one question, one per line.")),
+        Length(max=4000, message=_l("Use at most %(max)d characters."))],
+        description=_l("One question per line, at most 10. Write them in the language staff "
+                       "use; your wording is shown as written."))

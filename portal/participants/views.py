@@ -21,10 +21,9 @@ from portal.core.errors import ConflictError, DomainError
 from portal.core.permissions import Access, access
 from portal.employers.enums import Sector
 from portal.extensions import db, htmx
-from portal.participants import outcomes, services
+from portal.participants import outcomes, screening, services
 from portal.participants.forms import EditParticipantForm, NewParticipantForm
 from portal.participants.models import Participant
-from portal.participants.screening import GUIDE
 
 bp = Blueprint("participants", __name__, url_prefix="/staff/participants")
 
@@ -70,7 +69,7 @@ def new():
             flash(_("%(name)s is registered.", name=participant.full_name), "success")
             return redirect(target)
     return render_template("participants/form.html", form=form, participant=None,
-                           guide=GUIDE), 422 if form.errors else 200
+                           guide=screening.guide()), 422 if form.errors else 200
 
 
 @bp.get("/<int:participant_id>")
@@ -110,4 +109,4 @@ def edit(participant_id: int):
     if form.errors and status == 200:
         status = 422
     return render_template("participants/form.html", form=form, participant=participant,
-                           guide=GUIDE), status
+                           guide=screening.guide()), status
