@@ -175,3 +175,22 @@ def enrolments(participant: Participant) -> list:
         select(Enrolment).options(joinedload(Enrolment.cohort))
         .where(Enrolment.participant_id == participant.id)
         .order_by(Enrolment.queued_at.desc(), Enrolment.id.desc())))
+
+
+def fitting(sector: str, limit: int = 30) -> list[Participant]:
+    """Participants whose sector profile includes ``sector`` and who are not on an open
+    course already (enrolled, offered a seat or waiting): the people to ask first,
+    longest registered first."""
+    from portal.training.enums import ACTIVE_ENROLMENT, OPEN_COHORT_STATES
+    from portal.training.models import Cohort, Enrolment
+
+    busy = (select(Enrolment.participant_id)
+            .join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .where(Enrolment.status.in_([s.value for s in ACTIVE_ENROLMENT]),
+                   Cohort.state.in_([s.value for s in OPEN_COHORT_STATES])))
+    return list(db.session.scalars(
+        select(Participant)
+        .where(Participant.id.in_(select(ParticipantSector.participant_id).where(
+            ParticipantSector.sector == sector)),
+            Participant.id.not_in(busy))
+        .order_by(Participant.created_at, Participant.id).limit(limit)))

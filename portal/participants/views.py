@@ -110,3 +110,32 @@ def edit(participant_id: int):
         status = 422
     return render_template("participants/form.html", form=form, participant=participant,
                            guide=screening.guide()), status
+
+
+MATCHING_LIMIT = 50
+# A licence covers the ones before it in each line (BE covers B; CE covers C and B).
+_LICENCE_COVERS = {"none": {"none"}, "B": {"none", "B"}, "BE": {"none", "B", "BE"},
+                   "C": {"none", "B", "C"}, "CE": {"none", "B", "BE", "C", "CE"},
+                   "D": {"none", "B", "D"}}
+
+
+@bp.get("/for-need/<int:need_id>")
+@access(Access.STAFF)
+def for_need(need_id: int):
+    """Participants to suggest for an employer's hiring need. Staff only: the list names
+    people, so it is never part of the employer's own pages."""
+    from portal.employers import occupations
+    from portal.employers.models import HiringNeed
+
+    need = db.get_or_404(HiringNeed, need_id)
+    chosen = request.args.get("sector", "")
+    sector = Sector(chosen) if chosen in set(Sector) else \
+        occupations.sector_of(need.occupation_code)
+    people = services.fitting(sector.value, MATCHING_LIMIT) if sector else []
+    covers = {p.id: need.driving_licence in _LICENCE_COVERS.get(p.driving_licence, {"none"})
+              for p in people}
+    # Those who have the licence the job asks for come first; otherwise, registration order.
+    people.sort(key=lambda p: not covers[p.id])
+    return render_template("participants/for_need.html", need=need, sector=sector,
+                           sectors=list(Sector), people=people, covers=covers,
+                           limit=MATCHING_LIMIT)

@@ -189,20 +189,10 @@ def for_cohort(cohort: Cohort) -> dict[EnrolmentStatus, list[Enrolment]]:
 
 
 def matching(cohort: Cohort, limit: int = 30) -> list[Participant]:
-    """Participants whose sector profile fits the course and who are not on an open course
-    (enrolled, offered or waiting) already: the people to ask first."""
-    from portal.participants.models import ParticipantSector
+    """Participants who fit the course's sector and are on no open course."""
+    from portal.participants import services as participants
 
-    busy = (select(Enrolment.participant_id)
-            .join(Cohort, Cohort.id == Enrolment.cohort_id)
-            .where(Enrolment.status.in_([s.value for s in ACTIVE_ENROLMENT]),
-                   Cohort.state.in_([s.value for s in OPEN_COHORT_STATES])))
-    return list(db.session.scalars(
-        select(Participant)
-        .where(Participant.id.in_(select(ParticipantSector.participant_id).where(
-            ParticipantSector.sector == cohort.sector)),
-            Participant.id.not_in(busy))
-        .order_by(Participant.created_at, Participant.id).limit(limit)))
+    return participants.fitting(cohort.sector, limit)
 
 
 def participant_by_reference(reference: str) -> Participant | None:
