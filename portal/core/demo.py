@@ -89,6 +89,7 @@ def load() -> Iterator[str]:
     yield from _load_analyses()
     yield from _load_cohorts()
     yield from _load_participants()
+    yield from _load_course_history()
     db.session.commit()
     deliver()
 
@@ -698,3 +699,131 @@ def _load_participants() -> Iterator[str]:
         for person in enrolment.matching(course):
             placed = enrolment.enrol(course, person, actor=staff)
             yield f"enrolment {person.case_reference} ({placed.status})"
+
+
+# --- a completed course with outcomes, and a running one ---------------------------------------
+#
+# The headline of the seeds: a 14-week cleaning course after which most went on to work.
+# Dates count back from today, so the follow-up 90 days after the end is already due.
+
+GRADUATES = [
+    # first, last, languages, outcome at the end, employer, form, hours; follow-up outcome
+    ("Nasra", "Ahmed", "somaliska, svenska", "employed", "Mölnlycke Lokalvård AB",
+     "permanent", 30, "employed"),
+    ("Yonas", "Berhe", "tigrinja, svenska (grund)", "employed", "Mölnlycke Lokalvård AB",
+     "hourly", 20, "employed"),
+    ("Rasha", "Saleh", "arabiska, svenska", "employed", "Helsingør Kantine og Rengøring ApS",
+     "fixed_term", 37, "employed"),
+    ("Jamal", "Osman", "somaliska, engelska", "subsidised", "Mölnlycke Lokalvård AB", "",
+     None, "employed"),
+    ("Tigist", "Alemu", "amhariska, svenska (grund)", "employed", "Mölnlycke Lokalvård AB",
+     "fixed_term", 25, "employed"),
+    ("Hassan", "Rahimi", "dari, svenska", "studies", "", "", None, "studies"),
+    ("Mariam", "Jaber", "arabiska, svenska (grund)", "employed",
+     "Helsingør Kantine og Rengøring ApS", "permanent", 30, "employed"),
+    ("Abdi", "Warsame", "somaliska, svenska", "employed", "Mölnlycke Lokalvård AB",
+     "hourly", 15, "continued_search"),
+    ("Selam", "Haile", "tigrinja, svenska (grund)", "continued_search", "", "", None, "studies"),
+    ("Iryna", "Bondarenko", "ukrainska, engelska", "other", "", "", None, "unknown"),  # left
+]
+CARE_LEARNERS = [
+    ("Halima", "Dahir", "somaliska, svenska"),
+    ("Zainab", "Hussein", "arabiska, svenska (grund)"),
+    ("Ruth", "Gebremedhin", "tigrinja, svenska"),
+    ("Kateryna", "Melnyk", "ukrainska, svenska (grund)"),
+]
+
+
+def _load_course_history() -> Iterator[str]:
+    from datetime import timedelta
+
+    from portal.participants import outcomes
+    from portal.participants import services as participants
+    from portal.training import attendance, enrolment
+    from portal.training import services as training
+    from portal.training.enums import CohortState
+    from portal.training.models import Cohort
+
+    staff = accounts.get_by_email(CASE_OFFICER)
+    done_title = "Lokalvård – vårens kurs"
+    if staff is None or not staff.active or db.session.scalar(
+            select(Cohort.id).where(Cohort.title == done_title)):
+        return
+    today = local_today()
+    monday = today - timedelta(days=today.weekday())
+    start = monday - timedelta(weeks=32)
+    done = training.create_cohort(values={
+        "title": done_title, "sector": "cleaning", "occupation_code": "9111",
+        "provider": "adult_education", "provider_name": "Komvux Härryda", "weeks": 14,
+        "start_date": start, "weekly_hours": 30, "location": "Mölnlycke", "seats": 15,
+        "language_support": "Svenska för yrket", "description": "Städteknik, golvvård, "
+        "hygien och arbetsmiljö, med praktik hos arbetsgivarna."}, actor=staff)
+    employers_ = {}
+    for name, hires in (("Mölnlycke Lokalvård AB", 6), ("Helsingør Kantine og Rengøring ApS",
+                                                         2)):
+        found = _demo_org(name)
+        if found is not None:
+            employers_[name] = found[0]
+            training.set_commitment(done, found[0], actor=staff, interviews=True,
+                                    hires=hires, hosts_practical=True)
+    training.transition(done, CohortState.RECRUITING, actor=staff)
+    people = []
+    for n, (first, last, languages, *_rest) in enumerate(GRADUATES, start=201):
+        person = participants.create(values={
+            "first_name": first, "last_name": last, "case_reference": f"AME-2026-{n:04d}",
+            "languages": languages, "driving_licence": "none"}, sectors=["cleaning"],
+            actor=staff)
+        placed = enrolment.enrol(done, person, actor=staff)
+        placed.enrolled_on = start
+        people.append((person, placed))
+    training.transition(done, CohortState.RUNNING, actor=staff)
+    ended = done.end_date
+    for _person, placed in people[:-1]:
+        enrolment.change(placed, "complete", actor=staff, on=ended)
+    enrolment.change(people[-1][1], "drop_out", actor=staff, on=start + timedelta(weeks=5),
+                     reason="Flyttade till annan kommun.")
+    training.transition(done, CohortState.COMPLETED, actor=staff)
+    follow_up = outcomes.follow_up_date(ended)
+    for (person, _placed), row in zip(people, GRADUATES, strict=True):
+        status, employer, form, hours, later = row[3:]
+        org = employers_.get(employer)
+        for checkpoint, what, on in (("end", status, ended), ("follow_up", later, follow_up)):
+            if what is None or on > today:
+                continue
+            keep_job = what == status
+            outcomes.record(person, outcomes.Values(
+                status=what, organisation=org if keep_job else None,
+                employer_name="" if keep_job or what not in ("employed", "subsidised")
+                else "Städservice i Väst AB",
+                employment_form=form if keep_job else "",
+                weekly_hours=hours if keep_job else None, recorded_on=on),
+                checkpoint=checkpoint, actor=staff, cohort_id=done.id)
+    yield f"course {done.title} (completed, {len(people)} participants with outcomes)"
+
+    care = training.create_cohort(values={
+        "title": "Vård- och omsorgsbiträde", "sector": "care", "occupation_code": "5321",
+        "provider": "vocational_college", "provider_name": "Yrkeshögskolan Hässleholm",
+        "weeks": 12, "start_date": monday - timedelta(weeks=3), "weekly_hours": 32,
+        "location": "Hässleholm", "seats": 10, "language_support": "Svenska för vården",
+        "description": "Omvårdnad, hygien och dokumentation, med APL-veckor."}, actor=staff)
+    found = _demo_org("Göinge Omsorg och Assistans AB")
+    if found is not None:
+        training.set_commitment(care, found[0], actor=staff, interviews=True, hires=4,
+                                hosts_practical=True)
+    training.transition(care, CohortState.RECRUITING, actor=staff)
+    learners = []
+    for n, (first, last, languages) in enumerate(CARE_LEARNERS, start=301):
+        person = participants.create(values={
+            "first_name": first, "last_name": last, "case_reference": f"AME-2026-{n:04d}",
+            "languages": languages, "driving_licence": "none"}, sectors=["care"],
+            actor=staff)
+        placed = enrolment.enrol(care, person, actor=staff)
+        placed.enrolled_on = care.start_date
+        learners.append(placed)
+    training.transition(care, CohortState.RUNNING, actor=staff)
+    for week in attendance.weeks(care):
+        if week >= monday:
+            break
+        attendance.save(care, week, {e.id: (32 if i else 28, 0 if i else 4)
+                                     for i, e in enumerate(learners)}, actor=staff)
+    yield f"course {care.title} (running, {len(learners)} participants)"

@@ -16,7 +16,8 @@ from portal.core.models import AuditEvent, OutboxMessage
 from portal.employers.enums import NeedStatus
 from portal.employers.models import HiringNeed, Organisation
 from portal.extensions import db
-from portal.participants.models import Participant
+from portal.participants.enums import WORK_OR_STUDIES
+from portal.participants.models import Outcome, Participant
 from portal.requests import services
 from portal.requests.enums import RequestKind, RequestState
 from portal.requests.models import (
@@ -26,7 +27,7 @@ from portal.requests.models import (
     RequestSubmission,
     ServiceRequest,
 )
-from portal.training.models import Cohort, CohortCommitment, Enrolment
+from portal.training.models import Attendance, Cohort, CohortCommitment, Enrolment
 
 S = RequestState
 
@@ -107,7 +108,7 @@ def test_demo_histories_follow_the_transitions_table(demo):
 COUNTED = (User, Organisation, HiringNeed, ServiceRequest, RequestStatusChange,
            RequestSubmission, RequestMessage, InternalNote, OutboxMessage, AuditEvent,
            NeedsAnalysis, AnalysisVersion, AnalysisResponse, Cohort, CohortCommitment,
-           Participant, Enrolment)
+           Participant, Enrolment, Outcome, Attendance)
 
 
 def _counts() -> dict[str, int]:
@@ -134,7 +135,8 @@ def test_demo_has_analyses_in_every_state_and_a_plausible_demand(demo):
 
 
 def test_demo_has_the_cleaning_course_and_a_planned_one(demo):
-    cohorts = {c.sector: c for c in db.session.scalars(select(Cohort))}
+    cohorts = {c.sector: c for c in db.session.scalars(select(Cohort).where(
+        Cohort.state.in_(["planned", "recruiting"])))}
     cleaning = cohorts["cleaning"]
     assert (cleaning.weeks, cleaning.seats, cleaning.state) == (14, 15, "recruiting")
     assert cleaning.commitments and cleaning.requests
@@ -150,3 +152,17 @@ def test_demo_participants_have_sector_profiles_and_case_references(demo):
     from portal.training.models import Enrolment
 
     assert db.session.scalar(select(func.count()).select_from(Enrolment)) >= 4
+
+
+def test_demo_has_a_completed_course_with_outcomes_and_a_running_one(demo):
+    done = db.session.scalar(select(Cohort).where(Cohort.state == "completed"))
+    assert done.end_date < local_today()
+    at_end = list(db.session.scalars(select(Outcome).where(
+        Outcome.cohort_id == done.id, Outcome.checkpoint == "end")))
+    assert len(at_end) == 10
+    assert sum(o.status_enum in WORK_OR_STUDIES for o in at_end) == 8  # "8 of 10"
+    assert db.session.scalar(select(func.count()).select_from(Outcome).where(
+        Outcome.cohort_id == done.id, Outcome.checkpoint == "follow_up")) >= 8
+    running = db.session.scalar(select(Cohort).where(Cohort.state == "running"))
+    assert running.start_date < local_today()
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) > 0
