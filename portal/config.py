@@ -127,6 +127,7 @@ def load_config(overrides: dict | None = None) -> dict:
         # A seat freed on a course is offered to the first on its waiting list, who has
         # this many working days to say yes before it passes to the next.
         "OFFER_REPLY_WORKING_DAYS": _int("OFFER_REPLY_WORKING_DAYS", 3),
+        "OUTCOME_FOLLOW_UP_DAYS": _int("OUTCOME_FOLLOW_UP_DAYS", 90),
         # Rate limits (Flask-Limiter). memory:// is per process; use Redis in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
