@@ -145,3 +145,27 @@ def for_cohort(cohort_id: int) -> dict[tuple[int, str], Outcome]:
     """The course's outcomes by (participant id, checkpoint)."""
     rows = db.session.scalars(select(Outcome).where(Outcome.cohort_id == cohort_id))
     return {(o.participant_id, o.checkpoint): o for o in rows}
+
+
+def follow_ups_due(limit: int = 20) -> list[tuple]:
+    """Courses with people whose follow-up is due and not recorded: (course, how many,
+    the earliest due date), earliest first. Two queries, whatever the number of courses."""
+    from sqlalchemy import and_, exists, func
+
+    from portal.training.enums import EnrolmentStatus
+    from portal.training.models import Cohort, Enrolment
+
+    cutoff = local_today() - timedelta(days=follow_up_days())
+    recorded = exists().where(and_(Outcome.participant_id == Enrolment.participant_id,
+                                   Outcome.cohort_id == Enrolment.cohort_id,
+                                   Outcome.checkpoint == Checkpoint.FOLLOW_UP))
+    rows = db.session.execute(
+        select(Enrolment.cohort_id, func.count(), func.min(Enrolment.ended_on))
+        .where(Enrolment.status.in_([EnrolmentStatus.COMPLETED.value,
+                                     EnrolmentStatus.DROPPED_OUT.value]),
+               Enrolment.ended_on <= cutoff, ~recorded)
+        .group_by(Enrolment.cohort_id).order_by(func.min(Enrolment.ended_on))
+        .limit(limit)).all()
+    cohorts = {c.id: c for c in db.session.scalars(
+        select(Cohort).where(Cohort.id.in_([r[0] for r in rows])))}
+    return [(cohorts[cid], count, follow_up_date(first)) for cid, count, first in rows]

@@ -37,6 +37,7 @@ from portal.employers.enums import Sector
 from portal.employers.models import Organisation
 from portal.extensions import db, htmx
 from portal.notifications import services as notifications
+from portal.participants import outcomes
 from portal.requests import fields, services, triage
 from portal.requests import views as employer_views
 from portal.requests.enums import RequestKind, RequestState
@@ -211,7 +212,8 @@ def my_day():
                            due_soon=triage.due_soon_limit(),
                            sections=triage.my_day(current_user),
                            follow_ups=analysis_services.follow_ups_due(
-                               current_user, triage.due_soon_limit()))
+                               current_user, triage.due_soon_limit()),
+                           outcome_follow_ups=outcomes.follow_ups_due())
 
 
 @bp.post("/<int:request_id>/assign")

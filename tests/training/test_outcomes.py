@@ -157,3 +157,18 @@ def test_two_staff_change_the_same_outcome_the_second_is_told(login_as):
     assert "checked" in chosen.group(0)  # what they chose is kept
     db.session.expire_all()
     assert db.session.scalar(select(Outcome.status)) == "studies"
+
+
+def test_my_day_lists_courses_whose_follow_ups_are_due_until_recorded(login_as):
+    staff = factories.make_user("staff")
+    soon, _o, _p, _e = _left_course(staff, days_ago=30)
+    cohort, _org, _p2, placed = _left_course(staff, days_ago=91)
+    client = login_as(staff)
+    page = client.get("/staff/requests/my-day").get_data(as_text=True)
+    assert f"/staff/cohorts/{cohort.id}/outcomes" in page
+    assert f"/staff/cohorts/{soon.id}/outcomes" not in page  # not due for two months
+    url = _url(cohort, placed, "follow_up")
+    data = {**hidden_inputs(client.get(url).get_data(as_text=True)), "status": "unknown"}
+    assert client.post(url, data=data).status_code == 302
+    page = client.get("/staff/requests/my-day").get_data(as_text=True)
+    assert f"/staff/cohorts/{cohort.id}/outcomes" not in page
