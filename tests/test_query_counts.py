@@ -379,3 +379,33 @@ def test_the_attendance_sheet_does_not_grow_with_participants(login_as):
     attendance.save(cohort, week, {e.id: (20, 10) for e in more}, actor=staff)
     db.session.commit()
     assert _queries(client, url) == few
+
+
+def test_outcome_pages_do_not_grow_with_people_or_outcomes(login_as):
+    from portal.participants import outcomes
+    from portal.training import enrolment
+    from tests.training.test_enrolment import _course, _person
+
+    staff = factories.make_user("staff")
+    cohort = _course(seats=30, staff=staff)
+    org = factories.make_organisation()
+
+    def leave(n):
+        person = _person(staff=staff)
+        placed = enrolment.enrol(cohort, person, actor=staff)
+        enrolment.change(placed, "complete", actor=staff)
+        outcomes.record(person, outcomes.Values(
+            status="employed" if n % 2 else "studies", organisation=org if n % 2 else None),
+            checkpoint="end", actor=staff, cohort_id=cohort.id)
+        db.session.commit()
+        return person
+
+    first = leave(0)
+    leave(1)
+    client = login_as(staff)
+    urls = [f"/staff/cohorts/{cohort.id}/outcomes", f"/staff/participants/{first.id}",
+            "/staff/requests/my-day"]
+    few = [_queries(client, url) for url in urls]
+    for n in range(2, 12):
+        leave(n)
+    assert [_queries(client, url) for url in urls] == few
