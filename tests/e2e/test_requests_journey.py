@@ -613,6 +613,9 @@ def test_staff_inbox_filters_in_place_takes_a_request_and_shows_my_day(live_serv
     page.locator("#kind").select_option("")
     page.locator("#q").fill(emp.org_name)
     page.locator("#q").press("Enter")
+    # The searched list is in place (its URL pushed) before a row is acted on; otherwise
+    # a late list response could replace the row the click below just changed.
+    expect(page).to_have_url(re.compile(r"[?&]q="))
     expect(inbox.get_by_role("link", name=course_ref)).to_be_visible()
     # Take the course request from the list: its row is swapped in place (htmx).
     _mark_document(page)
