@@ -649,10 +649,12 @@ def _enrol(client):
 
 
 def _enrolment_change(client):
+    from portal.core.dates import local_today
+
     cohort, _person, placed = _enrolled(client)
     view = f"/staff/cohorts/{cohort.id}"
     return f"{view}/enrolments/{placed.id}", {
-        "action": "drop_out", "on": "2026-11-20", "reason": "Fick jobb.",
+        "action": "drop_out", "on": local_today().isoformat(), "reason": "Fick jobb.",
         "version_id": str(placed.version_id)}, view
 
 
@@ -679,6 +681,106 @@ def _outcome(client):
         "status": "employed", "employer_name": "Hotell Kusten", "organisation_id": "",
         "employment_form": "fixed_term", "weekly_hours": "30", "note": "Vikariat",
         "recorded_on": ""}, None
+
+
+EVENT_VALUES = {"title": "Rekryteringsträff lokalvård", "sector": "cleaning",
+                "occupation_code": "9111", "occupation_other": "", "event_date": "2027-03-01",
+                "start_time": "09:00", "end_time": "12:00", "location": "Medborgarhuset",
+                "online_url": "https://mote.example.se/traff", "capacity": "20",
+                "description": "Träffa arbetsgivare."}
+EVENT_FIELDS = tuple(EVENT_VALUES)
+EVENT_CHOICES = {"sector": tuple(Sector), "occupation_code": ("", "9111", "5223", "other")}
+
+
+def _event_for(client, **over):
+    from portal.core.dates import local_today
+
+    return factories.make_event(event_date=local_today().replace(year=local_today().year + 1),
+                                **over)
+
+
+def _event_new(client):
+    org = factories.make_organisation()
+    req = factories.make_request(org, factories.employer_of(org), "recruitment_event",
+                                 submit=True)
+    return "/staff/events/new", {**EVENT_VALUES, "request_ids": [str(req.id)]}, None
+
+
+def _event_edit(client):
+    event = _event_for(client)
+    return f"/staff/events/{event.id}/edit", {
+        **EVENT_VALUES, "version_id": str(event.version_id)}, None
+
+
+def _event_transition(client):
+    event = _event_for(client)
+    view = f"/staff/events/{event.id}"
+    return f"{view}/transition", {"to": "cancelled", "reason": "Ingen lokal.",
+                                  "version_id": str(event.version_id)}, view
+
+
+def _event_organisation(client):
+    event = _event_for(client)
+    org = factories.make_organisation(sectors=["cleaning"])
+    view = f"/staff/events/{event.id}"
+    return f"{view}/organisations", {"organisation_id": str(org.id), "role": "recruiter",
+                                     "vacancies": "3"}, view
+
+
+def _event_organisation_remove(client):
+    org = factories.make_organisation(sectors=["cleaning"])
+    event = _event_for(client, organisations=[org])
+    view = f"/staff/events/{event.id}"
+    return f"{view}/organisations/remove", {"organisation_id": str(org.id)}, view
+
+
+def _event_invite(client):
+    event = _event_for(client)
+    person = factories.make_participant()
+    view = f"/staff/events/{event.id}"
+    return f"{view}/invitations", {"case_reference": person.case_reference}, view
+
+
+def _held_event_with(org=None):
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+    from portal.events import services as events
+    from portal.events.enums import EventState
+
+    staff = factories.make_user("staff")
+    event = factories.make_event(staff, organisations=[org] if org else [],
+                                 event_date=local_today() - timedelta(days=1))
+    invitation = events.invite(event, factories.make_participant(actor=staff), actor=staff)
+    events.transition(event, EventState.HELD, actor=staff)
+    db.session.commit()
+    return event, invitation
+
+
+def _event_attendance(client):
+    event, invitation = _held_event_with()
+    return f"/staff/events/{event.id}/attendance", {
+        "invitation_id": [str(invitation.id)], "attendance": ["attended"]}, None
+
+
+def _event_results(client):
+    from portal.events import services as events
+
+    org = factories.make_organisation(sectors=["cleaning"])
+    event, invitation = _held_event_with(org)
+    events.save_attendance(event, {invitation.id: "attended"}, actor=client.user)
+    db.session.commit()
+    participation = events.participation_for(event, org)
+    return f"/staff/events/{event.id}/results?org={org.id}", {
+        "interviews": "2", "offers": "1", "hires": "1",
+        "hired": [str(invitation.participant_id)],
+        "version_id": str(participation.version_id)}, None
+
+
+def _event_respond(client):
+    org = own_org(client)
+    event = _event_for(client, organisations=[org])
+    return f"/organisations/{org.id}/events/{event.id}", {"answer": "confirmed"}, None
 
 
 OUTCOME_FIELDS = ("version_id", "status", "organisation_id", "employer_name",
@@ -805,6 +907,26 @@ FORMS = [
     Form("outcome", "/staff/cohorts/<id>/outcomes/<id>/end", "staff", OUTCOME_FIELDS,
          _outcome, {"status": tuple(OutcomeStatus),
                     "employment_form": ("", *JOB_FORMS)}),
+    Form("event-new", "/staff/events/new", "staff",
+         (*EVENT_FIELDS, "request_ids", "submission_key"), _event_new, EVENT_CHOICES),
+    Form("event-edit", "/staff/events/<id>/edit", "staff", (*EVENT_FIELDS, "version_id"),
+         _event_edit, EVENT_CHOICES),
+    Form("event-transition", "/staff/events/<id>/transition", "staff",
+         ("to", "reason", "version_id"), _event_transition, {"to": ("held", "cancelled")}),
+    Form("event-organisation", "/staff/events/<id>/organisations", "staff",
+         ("organisation_id", "role", "vacancies"), _event_organisation,
+         {"role": ("recruiter", "host", "partner")}),
+    Form("event-organisation-remove", "/staff/events/<id>/organisations/remove", "staff",
+         ("organisation_id",), _event_organisation_remove),
+    Form("event-invite", "/staff/events/<id>/invitations", "staff", ("case_reference",),
+         _event_invite),
+    Form("event-attendance", "/staff/events/<id>/attendance", "staff",
+         ("invitation_id", "attendance"), _event_attendance,
+         {"attendance": ("invited", "attended", "absent")}),
+    Form("event-results", "/staff/events/<id>/results?org=<id>", "staff",
+         ("interviews", "offers", "hires", "hired", "version_id"), _event_results),
+    Form("event-respond", "/organisations/<own id>/events/<id>", "employer", ("answer",),
+         _event_respond, {"answer": ("confirmed", "declined")}),
     Form("participant-new", "/staff/participants/new", "staff",
          (*PARTICIPANT_VALUES, "submission_key"), _participant_new, PARTICIPANT_CHOICES),
     Form("participant-edit", "/staff/participants/<id>/edit", "staff",
@@ -829,6 +951,8 @@ QUERY_FORMS = [
     ("/staff/cohorts/", "staff", ("state", "sector", "page")),
     ("/staff/participants/", "staff", ("q", "sector", "page")),
     ("/staff/cohorts/new", "staff", ("sector", "occupation", "other", "request")),
+    ("/staff/events/", "staff", ("state", "sector", "when", "page")),
+    ("/staff/events/new", "staff", ("sector", "occupation", "other", "request")),
     ("/staff/demand", "staff", ("sector", "timeframe", "source", "training")),
     ("/staff/demand.csv", "staff", ("sector", "timeframe", "source", "training")),
     ("/staff/demand/organisations", "staff", ("sector", "occupation", "other", "timeframe",
@@ -1016,10 +1140,12 @@ def test_hostile_values_never_break_a_form(form, data, app, login_as, logged_in)
 # Forms with no required field: sent empty, they do what they say (marking read
 # without a request marks all read; an analysis may start from scratch; interest in a
 # course needs no note; an attendance sheet sent without rows saves nothing).
-NOTHING_REQUIRED = {"mark-read", "analysis-start", "cohort-interest", "attendance"}
+NOTHING_REQUIRED = {"mark-read", "analysis-start", "cohort-interest", "attendance",
+                    "event-attendance"}
 # Forms of buttons in a list: a problem comes back as a message over the list.
 FLASHING_FORMS = {"need-status", "staff-assign", "staff-bulk", "analysis-finalise",
-                  "analysis-revise", "analysis-discard", "enrolment-change"}
+                  "analysis-revise", "analysis-discard", "enrolment-change",
+                  "event-organisation-remove"}
 
 
 def flashed_errors(client, location: str) -> list[str]:
@@ -1378,6 +1504,11 @@ MALFORMED_GETS = [
     ("staff", "/staff/requests/?page=-1&state=%00"),
     ("staff", "/staff/requests/?state=%ff%fe&page=%00"),
     ("staff", f"/staff/notifications/?page={HUGE}"),
+    ("staff", f"/staff/events/{HUGE}"),
+    ("staff", "/staff/events/2147483648/results?org=2147483648"),
+    ("staff", f"/staff/events/?page={HUGE}&when=%00"),
+    ("employer", f"/organisations/{HUGE}/events/{HUGE}"),
+    ("employer", "/organisations/2147483648/events/2147483648.ics"),
     ("staff", "/staff/notifications/?page=-1&page=%00"),
     ("admin", f"/admin/users/{HUGE}"),
     ("admin", f"/admin/users/?page={HUGE}"),
@@ -1553,7 +1684,9 @@ NUL_NOT_REFUSED = {("*", "submission_key"), ("login", "next"), ("register", "acc
                    # list actions: refused with a message over the list, nothing changed
                    ("staff-assign", "assignee"), ("staff-assign", "next"),
                    ("staff-bulk", "ids"), ("staff-bulk", "bulk_action"),
-                   ("staff-bulk", "confirm"), ("staff-bulk", "next")}
+                   ("staff-bulk", "confirm"), ("staff-bulk", "next"),
+                   # a button in the event's list of organisations: a message over the page
+                   ("event-organisation-remove", "organisation_id")}
 
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -137,6 +138,14 @@ def change(enrolment: Enrolment, action: str, *, actor: User, on: date | None = 
     if to == E.DROPPED_OUT and not reason:
         raise DomainError(_("Give the reason for dropping out."), "reason")
     on = on or local_today()
+    if to in (E.COMPLETED, E.DROPPED_OUT):
+        # The end date starts the outcome follow-up: it must have happened, and after
+        # the person joined the course.
+        if on > local_today():
+            raise DomainError(_("The date cannot be in the future."), "on")
+        if enrolment.enrolled_on is not None and on < enrolment.enrolled_on:
+            raise DomainError(_("The date cannot be before %(date)s, when the person was "
+                                "enrolled.", date=format_date(enrolment.enrolled_on)), "on")
     before = enrolment.status_enum
     enrolment.status = to
     enrolment.reply_by = None  # only an open offer has a reply-by date

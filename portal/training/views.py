@@ -345,7 +345,7 @@ def attendance_sheet(cohort_id: int):
     return render_template("training/attendance.html", cohort=cohort, week=week,
                            weeks=course_weeks, people=people, saved=saved, errors=errors,
                            error_fields={f for f, _m in errors}, typed=typed,
-                           form=form), 422 if errors else 200
+                           form=form, hours_max=attendance.HOURS_MAX), 422 if errors else 200
 
 
 ENDED = frozenset({EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED_OUT})

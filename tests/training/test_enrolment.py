@@ -222,3 +222,18 @@ def test_two_staff_taking_the_last_seat_at_once_one_waits(app):
             db.session.execute(db.delete(Participant).where(Participant.id.in_(ids[1])))
             db.session.execute(db.delete(User).where(User.id == ids[2]))
             db.session.commit()  # (their audit events stay: the trail is append-only)
+
+
+def test_an_end_date_in_the_future_or_before_enrolling_is_refused():
+    staff = factories.make_user("staff")
+    cohort = _course(staff=staff)
+    placed = enrolment.enrol(cohort, _person(staff=staff), actor=staff)
+    placed.enrolled_on = local_today() - timedelta(days=10)
+    db.session.commit()
+    for when in (local_today() + timedelta(days=1), local_today() - timedelta(days=11)):
+        with pytest.raises(DomainError) as refused:
+            enrolment.change(placed, "complete", actor=staff, on=when)
+        assert refused.value.field == "on"
+        db.session.rollback()
+    enrolment.change(placed, "complete", actor=staff, on=local_today() - timedelta(days=10))
+    assert placed.status == E.COMPLETED

@@ -26,6 +26,7 @@ def _left_course(staff, *, days_ago=0, action="complete", reason=""):
                             hosts_practical=False)
     person = _person(staff=staff)
     placed = enrolment.enrol(cohort, person, actor=staff)
+    placed.enrolled_on = local_today() - timedelta(days=days_ago + 98)
     enrolment.change(placed, action, actor=staff, reason=reason,
                      on=local_today() - timedelta(days=days_ago))
     db.session.commit()
