@@ -133,3 +133,49 @@ def make_request(org: Organisation, actor: User, kind: str = "placement", *,
                                   need_ids=[n.id for n in needs], actor=actor, submit=submit)
     db.session.commit()
     return req
+
+
+_case = itertools.count(1)
+
+
+def make_participant(first_name: str = "Deltagare", sectors=("cleaning",), actor=None,
+                     **overrides):
+    """A participant in the register, with a unique case reference."""
+    from portal.participants import services as participants
+
+    n = next(_case)
+    values = {"first_name": f"{first_name}{n}", "last_name": "Testsson",
+              "case_reference": f"F-{n:05d}", "driving_licence": "none"}
+    values.update(overrides)
+    person = participants.create(values=values, sectors=list(sectors),
+                                 actor=actor or make_user("staff"))
+    db.session.commit()
+    return person
+
+
+def event_values(**overrides) -> dict:
+    """Valid values for a recruitment event four weeks ahead, as the services take them."""
+    from datetime import time, timedelta
+
+    from portal.core.dates import local_today
+
+    values = {"title": "Rekryteringsträff lokalvård", "sector": "cleaning",
+              "occupation_code": "9111", "event_date": local_today() + timedelta(days=28),
+              "start_time": time(9, 0), "end_time": time(12, 0),
+              "location": "Medborgarhuset, Mölnlycke", "online_url": "", "capacity": 20,
+              "description": "Träffa arbetsgivare inom lokalvård."}
+    values.update(overrides)
+    return values
+
+
+def make_event(staff: User | None = None, *, organisations=(), request_ids=(), **overrides):
+    """A planned recruitment event; ``organisations`` take part as recruiters."""
+    from portal.events import services
+
+    staff = staff or make_user("staff")
+    event = services.create_event(values=event_values(**overrides), actor=staff,
+                                  request_ids=list(request_ids))
+    for org in organisations:
+        services.set_organisation(event, org, actor=staff, role="recruiter", vacancies=2)
+    db.session.commit()
+    return event

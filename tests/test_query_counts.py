@@ -409,3 +409,54 @@ def test_outcome_pages_do_not_grow_with_people_or_outcomes(login_as):
     for n in range(2, 12):
         leave(n)
     assert [_queries(client, url) for url in urls] == few
+
+
+def test_event_pages_do_not_grow_with_events_organisations_and_people(login_as):
+    """Events, each with requests from new organisations, organisations of their own and
+    job seekers invited: the staff list, an event's page and the employer's pages stay
+    constant."""
+    from portal.core.dates import local_today
+    from portal.events import services as events
+    from portal.events.enums import Response
+
+    staff = factories.make_user("staff")
+    employer_org = factories.make_organisation(sectors=["cleaning"])
+    employer = factories.employer_of(employer_org)
+
+    def one_more():
+        orgs = [factories.make_organisation(sectors=["cleaning"]) for _ in range(2)]
+        reqs = [factories.make_request(o, factories.employer_of(o), "recruitment_event",
+                                       submit=True) for o in orgs]
+        event = factories.make_event(staff, request_ids=[r.id for r in reqs],
+                                     organisations=[employer_org])
+        events.respond(event, orgs[0], Response.CONFIRMED,
+                       actor=factories.employer_of(orgs[0]))
+        events.invite(event, factories.make_participant(actor=factories.make_user("staff")),
+                      actor=factories.make_user("staff"))
+        db.session.commit()
+        return event
+
+    first = one_more()
+    factories.make_participant()  # one for the matching list first: eager loads run once
+    staff_client = login_as(staff)
+    employer_client = login_as(employer)
+    staff_urls = ["/staff/events/", "/staff/events/?state=planned&when=upcoming",
+                  f"/staff/events/{first.id}",
+                  "/staff/events/new?sector=cleaning&occupation=9111"]
+    employer_urls = ["/organisation", f"/organisations/{employer_org.id}/events",
+                     f"/organisations/{employer_org.id}/events/{first.id}"]
+    few = {url: _queries(staff_client, url) for url in staff_urls}
+    few_employer = {url: _queries(employer_client, url) for url in employer_urls}
+    for _ in range(8):
+        one_more()
+    for _ in range(4):  # more organisations and people on the first event
+        events.set_organisation(first, factories.make_organisation(), actor=staff,
+                                role="partner", vacancies=0)
+        events.invite(first, factories.make_participant(actor=factories.make_user("staff")),
+                      actor=factories.make_user("staff"))
+        events.update_event(first, values={"capacity": first.capacity + 1},
+                            actor=factories.make_user("staff"), expected_version=None)
+    db.session.commit()
+    assert local_today() <= first.event_date
+    assert {url: _queries(staff_client, url) for url in staff_urls} == few
+    assert {url: _queries(employer_client, url) for url in employer_urls} == few_employer

@@ -67,6 +67,10 @@ def world(app, login_as):
     from portal.training import enrolment
 
     enrolled = enrolment.enrol(cohort, participant, actor=staff_target)
+    from portal.events import services as events
+
+    event = factories.make_event(staff_target, organisations=[org_a])
+    invitation = events.invite(event, participant, actor=staff_target)
     db.session.commit()
     clients = {"anonymous": app.test_client(),
                "employer_a": login_as(a_admin), "employer_b": login_as(b_admin),
@@ -78,7 +82,8 @@ def world(app, login_as):
               "kind": "placement", "notification_id": notification.id,
               "analysis_id": analysis.id, "number": 1, "cohort_id": cohort.id,
               "participant_id": participant.id, "enrolment_id": enrolled.id,
-              "checkpoint": "end", "sector": "cleaning"}
+              "checkpoint": "end", "sector": "cleaning", "event_id": event.id,
+              "invitation_id": invitation.id}
     return {"clients": clients, "values": values, "org_a": org_a}
 
 

@@ -87,7 +87,7 @@ class LineForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.occupation_code.choices = [("", _l("Choose…")), *_occupation_choices()]
+        self.occupation_code.choices = _occupation_choices()
         self.timeframe.choices = [("", _l("Choose…")), *NeedTimeframe.choices()]
 
     @property

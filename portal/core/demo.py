@@ -90,6 +90,7 @@ def load() -> Iterator[str]:
     yield from _load_cohorts()
     yield from _load_participants()
     yield from _load_course_history()
+    yield from _load_events()
     db.session.commit()
     deliver()
 
@@ -827,3 +828,12 @@ def _load_course_history() -> Iterator[str]:
         attendance.save(care, week, {e.id: (32 if i else 28, 0 if i else 4)
                                      for i, e in enumerate(learners)}, actor=staff)
     yield f"course {care.title} (running, {len(learners)} participants)"
+
+
+def _load_events() -> Iterator[str]:
+    """A recruitment event held three weeks ago with its hires, and one coming up."""
+    from portal.events.demo import seed
+
+    staff = accounts.get_by_email(CASE_OFFICER)
+    if staff is not None and staff.active:
+        yield from seed(staff=staff, today=local_today())

@@ -159,6 +159,7 @@ def dashboard():
         return render_template("employers/pending.html", membership=membership)
     from portal.analyses import services as analyses
     from portal.employers import needs
+    from portal.events import services as events
     from portal.requests import services as requests
     from portal.requests.enums import RequestKind
     from portal.training import services as training
@@ -175,6 +176,7 @@ def dashboard():
                "unread": requests.unread_for_organisation(current_user, org),
                "analyses": analyses.for_organisation(org, final_only=True, limit=3),
                "upcoming": training.for_organisation(org, upcoming_only=True),
+               "upcoming_events": events.for_organisation(org, upcoming_only=True),
                "open_cohorts": training.open_for_interest(org, limit=3)}
     if htmx and htmx.target == "request-list":
         response = make_response(render_block("employers/dashboard.html", "request_list",

@@ -194,3 +194,16 @@ def fitting(sector: str, limit: int = 30) -> list[Participant]:
             ParticipantSector.sector == sector)),
             Participant.id.not_in(busy))
         .order_by(Participant.created_at, Participant.id).limit(limit)))
+
+
+def invitations(participant: Participant) -> list:
+    """The recruitment events the participant was invited to, newest first."""
+    from sqlalchemy.orm import joinedload
+
+    from portal.events.models import EventInvitation, RecruitmentEvent
+
+    return list(db.session.scalars(
+        select(EventInvitation).options(joinedload(EventInvitation.event))
+        .join(RecruitmentEvent, RecruitmentEvent.id == EventInvitation.event_id)
+        .where(EventInvitation.participant_id == participant.id)
+        .order_by(RecruitmentEvent.event_date.desc(), EventInvitation.id.desc())))

@@ -79,6 +79,7 @@ def detail(participant_id: int):
     return render_template("participants/detail.html", participant=participant,
                            history=services.history(participant),
                            enrolments=services.enrolments(participant),
+                           invitations=services.invitations(participant),
                            outcomes=outcomes.for_participant(participant))
 
 

@@ -53,7 +53,7 @@ class CohortFields(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sector.choices = [("", _l("Choose…")), *Sector.choices()]
-        self.occupation_code.choices = [("", _l("Choose…")), *_occupation_choices()]
+        self.occupation_code.choices = _occupation_choices()
         self.provider.choices = [("", _l("Choose…")), *Provider.choices()]
 
     def validate(self, extra_validators=None):

@@ -15,6 +15,7 @@ from portal.core.demo import CASE_OFFICER, ORGANISATIONS, load
 from portal.core.models import AuditEvent, OutboxMessage
 from portal.employers.enums import NeedStatus
 from portal.employers.models import HiringNeed, Organisation
+from portal.events.models import EventInvitation, EventOrganisation, RecruitmentEvent
 from portal.extensions import db
 from portal.participants.enums import WORK_OR_STUDIES
 from portal.participants.models import Outcome, Participant
@@ -108,7 +109,8 @@ def test_demo_histories_follow_the_transitions_table(demo):
 COUNTED = (User, Organisation, HiringNeed, ServiceRequest, RequestStatusChange,
            RequestSubmission, RequestMessage, InternalNote, OutboxMessage, AuditEvent,
            NeedsAnalysis, AnalysisVersion, AnalysisResponse, Cohort, CohortCommitment,
-           Participant, Enrolment, Outcome, Attendance)
+           Participant, Enrolment, Outcome, Attendance, RecruitmentEvent,
+           EventOrganisation, EventInvitation)
 
 
 def _counts() -> dict[str, int]:
@@ -166,3 +168,14 @@ def test_demo_has_a_completed_course_with_outcomes_and_a_running_one(demo):
     running = db.session.scalar(select(Cohort).where(Cohort.state == "running"))
     assert running.start_date < local_today()
     assert db.session.scalar(select(func.count()).select_from(Attendance)) > 0
+
+
+def test_demo_has_a_past_event_with_hires_and_an_upcoming_one(demo):
+    from portal.events.models import RecruitmentEvent
+
+    events = list(db.session.scalars(select(RecruitmentEvent)))
+    held = [e for e in events if e.state == "held"]
+    assert held and held[0].event_date < local_today()
+    assert any(e.state == "planned" and e.event_date > local_today() for e in events)
+    assert db.session.scalar(select(func.count()).select_from(Outcome).where(
+        Outcome.event_id == held[0].id, Outcome.status == "employed")) >= 1

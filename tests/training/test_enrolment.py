@@ -171,8 +171,13 @@ def test_no_participant_data_reaches_employers(login_as, smtp):
     for url in pages:
         body = client.get(url).get_data(as_text=True)
         assert person.first_name not in body and person.case_reference not in body, url
+    from portal.core.mail import deliver
+
+    deliver()  # the cancellation mail to the employer really goes out
+    assert smtp.to(employer.email), "the employer was not mailed"
     for message in smtp.messages:
         assert person.first_name not in str(message)
+        assert person.case_reference not in str(message)
 
 
 @pytest.mark.committed
