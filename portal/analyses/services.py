@@ -481,13 +481,7 @@ def _display(key: str, value) -> str:
 
 
 def history(analysis: NeedsAnalysis) -> list[HistoryLine]:
-    from portal.core.models import AuditEvent
-
-    rows = db.session.execute(
-        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.object_type == NeedsAnalysis.__tablename__,
-               AuditEvent.object_id == analysis.id)
-        .order_by(AuditEvent.created_at, AuditEvent.id)).all()
+    rows = audit.trail(analysis)
     out = []
     for event, name in rows:
         details = event.changes or {}

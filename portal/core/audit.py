@@ -56,3 +56,16 @@ def diff(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
             changed[key] = (old, new)
             setattr(obj, key, new)
     return changed
+
+
+def trail(obj: Any) -> list:
+    """The audit events of one record, oldest first, each with the actor's name (or None):
+    the change log shown on a record's staff page."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+
+    return list(db.session.execute(
+        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.object_type == obj.__tablename__, AuditEvent.object_id == obj.id)
+        .order_by(AuditEvent.created_at, AuditEvent.id)).all())

@@ -688,10 +688,4 @@ def ics(event: RecruitmentEvent, *, host: str) -> bytes:
 # --- history -------------------------------------------------------------------------------------
 
 def history(event: RecruitmentEvent) -> list:
-    from portal.core.models import AuditEvent
-
-    return list(db.session.execute(
-        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.object_type == RecruitmentEvent.__tablename__,
-               AuditEvent.object_id == event.id)
-        .order_by(AuditEvent.created_at, AuditEvent.id)).all())
+    return audit.trail(event)

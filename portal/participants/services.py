@@ -156,13 +156,7 @@ def search(filters: Filters, per_page: int):
 
 
 def history(participant: Participant) -> list:
-    from portal.core.models import AuditEvent
-
-    return list(db.session.execute(
-        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.object_type == Participant.__tablename__,
-               AuditEvent.object_id == participant.id)
-        .order_by(AuditEvent.created_at, AuditEvent.id)).all())
+    return audit.trail(participant)
 
 
 def enrolments(participant: Participant) -> list:

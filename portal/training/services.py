@@ -422,10 +422,4 @@ def ics(cohort: Cohort, *, host: str) -> bytes:
 # --- history ----------------------------------------------------------------------------------
 
 def history(cohort: Cohort) -> list:
-    from portal.core.models import AuditEvent
-
-    return list(db.session.execute(
-        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.object_type == Cohort.__tablename__,
-               AuditEvent.object_id == cohort.id)
-        .order_by(AuditEvent.created_at, AuditEvent.id)).all())
+    return audit.trail(cohort)
