@@ -188,7 +188,7 @@ class ResultsForm(BaseForm):
         InputRequired(_l("Enter a number; 0 if none.")), NumberRange(0, 500)])
     hires = WholeNumberField(_l("Hires"), validators=[
         InputRequired(_l("Enter a number; 0 if none.")), NumberRange(0, 500)])
-    hired = CheckboxListField(_l("Who of those who came were hired"), choices=[], coerce=str,
+    hired = CheckboxListField(_l("Which of those who came were hired"), choices=[], coerce=str,
                               description=_l("Each person ticked is recorded as employed by "
                                              "the organisation."))
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import selectinload
@@ -151,7 +152,7 @@ def _move_request_on(req: ServiceRequest, event: RecruitmentEvent, actor: User) 
     """A recruitment-event request answered by an event is in progress: its employer hears
     so, with the event named, through the request's own life cycle."""
     reason = _("Answered by the recruitment event “%(title)s” on %(date)s.",
-               title=event.title, date=event.event_date.isoformat())
+               title=event.title, date=format_date(event.event_date))
     if req.state_enum in (RequestState.SUBMITTED, RequestState.IN_REVIEW):
         request_services.transition(req, RequestState.IN_PROGRESS, actor=actor, reason=reason)
 
@@ -201,9 +202,11 @@ def update_event(event: RecruitmentEvent, *, values: dict, actor: User,
     _open(event, _("An event that is “%(state)s” cannot be changed."))
     clean = _clean(values)
     _check({**{k: getattr(event, k) for k in FIELDS}, **clean})
-    if clean.get("capacity", event.capacity) < invited_count(event):
-        raise DomainError(_("More job seekers are invited than that; remove some "
-                            "invitations first."), "capacity")
+    already = invited_count(event)
+    if clean.get("capacity", event.capacity) < already:
+        raise DomainError(_("%(num)d job seekers are already invited: remove invitations "
+                            "before lowering the capacity below that.", num=already),
+                          "capacity")
     changes = audit.diff(event, clean)
     if changes:
         audit.record("event.updated", event, actor=actor, changes=changes)
@@ -224,7 +227,7 @@ def transition(event: RecruitmentEvent, to: EventState, *, actor: User, reason: 
                             state=before.label, to=to.label), "to")
     if to == EV.HELD and (today or local_today()) < event.event_date:
         raise DomainError(_("The event is held on %(date)s; mark it held on that day or "
-                            "later.", date=event.event_date.isoformat()), "to")
+                            "later.", date=format_date(event.event_date)), "to")
     reason = (reason or "").strip()
     if to == EV.CANCELLED and not reason:
         raise DomainError(_("Give the reason for cancelling; the organisations will see "
@@ -345,7 +348,7 @@ def invite(event: RecruitmentEvent, participant: Participant, *, actor: User
            ) -> EventInvitation:
     """Invite a job seeker, if a place is free."""
     event = _lock(event.id)
-    _open(event, _("The event is “%(state)s”; no one more can be invited."))
+    _open(event, _("The event is “%(state)s”; no one else can be invited."))
     existing = db.session.scalar(select(EventInvitation).where(
         EventInvitation.event_id == event.id,
         EventInvitation.participant_id == participant.id))
