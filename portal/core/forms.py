@@ -93,3 +93,26 @@ class VersionField(HiddenField):
 
 class CsrfOnlyForm(BaseForm):
     """For buttons whose only input is the CSRF token."""
+
+
+def save_versioned(form: BaseForm, save, record) -> int | None:
+    """Run ``save()``, a service call that checks ``record``'s version and the rules.
+
+    Returns None when it went through; otherwise the status to show the form again with:
+    409 after someone else's change (the form then carries their version, so saving
+    again is a deliberate choice), 422 for a broken rule, shown by its field.
+    """
+    from portal.core.errors import ConflictError, DomainError
+    from portal.extensions import db
+
+    try:
+        save()
+    except ConflictError as exc:
+        db.session.rollback()  # expires the record: its version is read afresh below
+        form.add_error(None, exc.message)
+        form.version_id.data = str(record.version_id)
+        return 409
+    except DomainError as exc:
+        form.add_error(exc.field, exc.message)
+        return 422
+    return None

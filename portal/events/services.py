@@ -458,7 +458,9 @@ def save_results(event: RecruitmentEvent, org: Organisation, *, actor: User,
                               "open. Theirs are shown; make your change again."))
     values = {"interviews": _count(interviews, "interviews"),
               "offers": _count(offers, "offers"), "hires": _count(hires, "hires")}
-    came = {i.participant_id: i.participant for i in attended(event)}
+    invited = invitations(event)
+    came = {i.participant_id: i.participant for i in invited
+            if i.attendance == Attendance.ATTENDED}
     wanted = list(dict.fromkeys(hired_ids))
     if any(pid not in came for pid in wanted):
         raise DomainError(_("Choose among the job seekers who came."), "hired")
@@ -482,7 +484,7 @@ def save_results(event: RecruitmentEvent, org: Organisation, *, actor: User,
                                                        organisation=org),
                             checkpoint=Checkpoint.END.value, event_id=event.id, actor=actor)
     # Un-ticked: the event's outcome goes, if it still names this organisation.
-    for invitation in invitations(event):
+    for invitation in invited:
         pid = invitation.participant_id
         if pid in wanted:
             continue

@@ -23,7 +23,7 @@ from portal.analyses import demand
 from portal.core import idempotency
 from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
-from portal.core.forms import CsrfOnlyForm
+from portal.core.forms import CsrfOnlyForm, save_versioned
 from portal.core.permissions import Access, access
 from portal.employers import occupations
 from portal.employers import permissions as perm
@@ -183,25 +183,16 @@ def edit(event_id: int):
     form = EditEventForm(obj=event if request.method == "GET" else None)
     if request.method == "GET":
         form.version_id.data = str(event.version_id)
-    status = 200
+    status = None
     if form.validate_on_submit():
-        try:
-            services.update_event(event, values=form.values(), actor=current_user,
-                                  expected_version=form.version_id.version)
-        except ConflictError as exc:
-            db.session.rollback()
-            event = _event(event_id)
-            form.add_error(None, exc.message)
-            form.version_id.data = str(event.version_id)
-            status = 409
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        status = save_versioned(form, lambda: services.update_event(
+            event, values=form.values(), actor=current_user,
+            expected_version=form.version_id.version), event)
+        if status is None:
             flash(_("The event is saved."), "success")
             return redirect(url_for(".detail", event_id=event.id))
-    if form.errors and status == 200:
-        status = 422
-    return render_template("events/form.html", form=form, event=event), status
+    return render_template("events/form.html", form=form, event=event), \
+        status or (422 if form.errors else 200)
 
 
 @bp.post("/staff/events/<int:event_id>/transition")

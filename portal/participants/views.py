@@ -17,7 +17,8 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from portal.core import idempotency
-from portal.core.errors import ConflictError, DomainError
+from portal.core.errors import DomainError
+from portal.core.forms import save_versioned
 from portal.core.permissions import Access, access
 from portal.employers.enums import Sector
 from portal.extensions import db, htmx
@@ -91,26 +92,16 @@ def edit(participant_id: int):
     if request.method == "GET":
         form.version_id.data = str(participant.version_id)
         form.sectors.data = [s.value for s in participant.sectors]
-    status = 200
+    status = None
     if form.validate_on_submit():
-        try:
-            services.update(participant, values=form.values(), sectors=form.sectors.data,
-                            actor=current_user, expected_version=form.version_id.version)
-        except ConflictError as exc:
-            db.session.rollback()
-            participant = _participant(participant_id)
-            form.add_error(None, exc.message)
-            form.version_id.data = str(participant.version_id)
-            status = 409
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        status = save_versioned(form, lambda: services.update(
+            participant, values=form.values(), sectors=form.sectors.data,
+            actor=current_user, expected_version=form.version_id.version), participant)
+        if status is None:
             flash(_("The participant is saved."), "success")
             return redirect(url_for(".detail", participant_id=participant.id))
-    if form.errors and status == 200:
-        status = 422
     return render_template("participants/form.html", form=form, participant=participant,
-                           guide=screening.guide()), status
+                           guide=screening.guide()), status or (422 if form.errors else 200)
 
 
 MATCHING_LIMIT = 50

@@ -20,12 +20,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from portal.analyses import demand
 from portal.core import idempotency
 from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
-from portal.core.forms import CsrfOnlyForm
+from portal.core.forms import CsrfOnlyForm, save_versioned
 from portal.core.permissions import Access, access
 from portal.employers import occupations
 from portal.employers import permissions as perm
@@ -169,25 +170,16 @@ def edit(cohort_id: int):
     form = EditCohortForm(obj=cohort if request.method == "GET" else None)
     if request.method == "GET":
         form.version_id.data = str(cohort.version_id)
-    status = 200
+    status = None
     if form.validate_on_submit():
-        try:
-            services.update_cohort(cohort, values=form.values(), actor=current_user,
-                                   expected_version=form.version_id.version)
-        except ConflictError as exc:
-            db.session.rollback()
-            cohort = _cohort(cohort_id)
-            form.add_error(None, exc.message)
-            form.version_id.data = str(cohort.version_id)
-            status = 409
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
+        status = save_versioned(form, lambda: services.update_cohort(
+            cohort, values=form.values(), actor=current_user,
+            expected_version=form.version_id.version), cohort)
+        if status is None:
             flash(_("The course is saved."), "success")
             return redirect(url_for(".detail", cohort_id=cohort.id))
-    if form.errors and status == 200:
-        status = 422
-    return render_template("training/form.html", form=form, cohort=cohort), status
+    return render_template("training/form.html", form=form, cohort=cohort), \
+        status or (422 if form.errors else 200)
 
 
 @bp.post("/staff/cohorts/<int:cohort_id>/transition")
@@ -355,7 +347,7 @@ def _ended(cohort: Cohort) -> list[Enrolment]:
     return list(db.session.scalars(
         select(Enrolment).where(Enrolment.cohort_id == cohort.id,
                                 Enrolment.status.in_([s.value for s in ENDED]))
-        .join(Enrolment.participant)
+        .join(Enrolment.participant).options(contains_eager(Enrolment.participant))
         .order_by(Participant.last_name, Participant.first_name, Enrolment.id)))
 
 
