@@ -119,9 +119,12 @@ def _init_extensions(app: Flask) -> None:
     import portal.core.models
     import portal.employers.models
     import portal.events.models
+    import portal.mentor_training.models
     import portal.notifications.models
     import portal.participants.models
+    import portal.placements.models
     import portal.requests.models
+    import portal.supervisors.models
     import portal.training.models  # noqa: F401
 
 

@@ -179,3 +179,90 @@ def make_event(staff: User | None = None, *, organisations=(), request_ids=(), *
         services.set_organisation(event, org, actor=staff, role="recruiter", vacancies=2)
     db.session.commit()
     return event
+
+
+def make_supervisor(org: Organisation | None = None, *, status: str = "approved",
+                    with_account: bool = True, sectors=("cleaning",), trained_on=None,
+                    capacity: int = 2, **overrides):
+    """A supervisor profile at ``org`` (a new organisation if None); an approved one gets
+    a supervisor account it logs in with (``.user``)."""
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+    from portal.supervisors.models import Supervisor, SupervisorAvailability, SupervisorSector
+
+    n = next(_seq)
+    org = org or make_organisation()
+    values = {"full_name": f"Handledare{n} Testsson", "email": f"handledare{n}@example.se",
+              "phone": "070-123 45 67", "organisation_id": org.id,
+              "municipality": org.municipality, "job_title": "Arbetsledare",
+              "tasks": "Städning av kontor", "languages": "svenska, engelska",
+              "capacity": capacity, "consent_at": utcnow(), "status": status,
+              "trained_on": trained_on}
+    if status != "unconfirmed":
+        values["confirmed_at"] = utcnow()
+    if status == "declined":
+        values["decline_reason"] = "Inte aktuellt"
+    values.update(overrides)
+    supervisor = Supervisor(**values)
+    supervisor.sector_rows = [SupervisorSector(sector=s) for s in sectors]
+    supervisor.availability = [SupervisorAvailability(starts_on=local_today()
+                                                      - timedelta(days=30))]
+    db.session.add(supervisor)
+    db.session.flush()
+    if with_account and status == "approved":
+        user = make_user("supervisor", email=supervisor.email, full_name=supervisor.full_name)
+        supervisor.user_id = user.id
+    db.session.commit()
+    return supervisor
+
+
+def make_placement(participant, org: Organisation, supervisor=None, *,
+                   state: str = "proposed", **overrides):
+    """A placement row as it stands in ``state`` (no checks run; tests of the rules use
+    the service)."""
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+    from portal.placements.models import Placement
+
+    today = local_today()
+    values = {"participant_id": participant.id, "organisation_id": org.id,
+              "supervisor_id": getattr(supervisor, "id", None),
+              "placement_type": "internship", "starts_on": today - timedelta(days=7),
+              "ends_on": today + timedelta(days=49), "weekly_hours": 30,
+              "tasks": "Städning av kontor och trapphus", "state": state}
+    if state in ("agreed", "active", "ended"):
+        values["agreed_at"] = utcnow()
+    if state == "ended":
+        values.update(ended_on=today, end_outcome="hired_by_host")
+    if state == "cancelled":
+        values["cancel_reason"] = "Avbokad"
+    values.update(overrides)
+    placement = Placement(**values)
+    db.session.add(placement)
+    db.session.commit()
+    return placement
+
+
+def mentor_session_values(**overrides) -> dict:
+    """Valid values for an open mentor training session three weeks ahead."""
+    from datetime import time, timedelta
+
+    from portal.core.dates import local_today
+
+    values = {"title": "Mentorsutbildning", "session_date": local_today() + timedelta(days=21),
+              "start_time": time(13, 0), "end_time": time(16, 0),
+              "location": "Kommunhuset, sal 2", "online_url": "", "capacity": 12,
+              "topics": ["supervising_intern"], "description": "Att ta emot en praktikant."}
+    values.update(overrides)
+    return values
+
+
+def make_mentor_session(**overrides):
+    from portal.mentor_training.models import MentorSession
+
+    session = MentorSession(**mentor_session_values(**overrides))
+    db.session.add(session)
+    db.session.commit()
+    return session

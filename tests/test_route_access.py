@@ -1,9 +1,10 @@
 """Every route has an owner.
 
 Walks app.url_map, fails on any view without an @access mark, and checks
-what anonymous visitors, employers of organisation A and B, staff, staff
-managers and admins get on every URL. Employer B must get 404/403 on every
-URL of organisation A.
+what anonymous visitors, employers of organisation A and B, a supervisor at
+organisation A, staff, staff managers and admins get on every URL. Employer B
+must get 404/403 on every URL of organisation A; the supervisor gets 403 on
+every employer page and sees supervisor pages only for their own placements.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from portal.notifications.services import notify
 from tests import factories
 from tests.support import hidden_inputs
 
-ROLES = ["anonymous", "employer_a", "employer_b", "staff", "staff_manager", "admin"]
+ROLES = ["anonymous", "employer_a", "employer_b", "supervisor", "staff", "staff_manager",
+         "admin"]
 EMPLOYERS = {"employer_a", "employer_b"}
 STAFF = {"staff", "staff_manager", "admin"}
 
@@ -71,9 +73,13 @@ def world(app, login_as):
 
     event = factories.make_event(staff_target, organisations=[org_a])
     invitation = events.invite(event, participant, actor=staff_target)
+    supervisor = factories.make_supervisor(org_a)
+    placement = factories.make_placement(participant, org_a, supervisor, state="active")
+    mentor_session = factories.make_mentor_session()
     db.session.commit()
     clients = {"anonymous": app.test_client(),
                "employer_a": login_as(a_admin), "employer_b": login_as(b_admin),
+               "supervisor": login_as(supervisor.user),
                "staff": login_as("staff"), "staff_manager": login_as("staff_manager"),
                "admin": login_as("admin")}
     values = {"org_id": org_a.id, "membership_id": pending_membership.id,
@@ -83,7 +89,8 @@ def world(app, login_as):
               "analysis_id": analysis.id, "number": 1, "cohort_id": cohort.id,
               "participant_id": participant.id, "enrolment_id": enrolled.id,
               "checkpoint": "end", "sector": "cleaning", "event_id": event.id,
-              "invitation_id": invitation.id}
+              "invitation_id": invitation.id, "supervisor_id": supervisor.id,
+              "placement_id": placement.id, "session_id": mentor_session.id}
     return {"clients": clients, "values": values, "org_a": org_a}
 
 
@@ -140,15 +147,17 @@ def _expected(level: Access, role: str, org_scoped: bool) -> set[int] | str:
     if role == "anonymous":
         return "login"
     if level == Access.USER:
-        if org_scoped and role == "employer_b":
+        if org_scoped and role in {"employer_b", "supervisor"}:
             return {404}
         return ok
     if level == Access.EMPLOYER:
-        if role in STAFF:
+        if role in STAFF or role == "supervisor":
             return {403}
         if org_scoped and role == "employer_b":
             return {404}
         return ok
+    if level == Access.SUPERVISOR:
+        return ok if role == "supervisor" else {403}
     if level == Access.STAFF:
         return ok if role in STAFF else {403}
     if level == Access.STAFF_MANAGER:

@@ -7,6 +7,7 @@ class Role(LabelledEnum):
     """Site-wide role. Employer users get their per-organisation role from Membership."""
 
     EMPLOYER = "employer"
+    SUPERVISOR = "supervisor"  # an account made for an approved workplace supervisor
     STAFF = "staff"
     STAFF_MANAGER = "staff_manager"
     ADMIN = "admin"
@@ -15,6 +16,7 @@ class Role(LabelledEnum):
     def _labels(cls):
         return {
             cls.EMPLOYER: _l("Employer user"),
+            cls.SUPERVISOR: _l("Supervisor"),
             cls.STAFF: _l("Staff"),
             cls.STAFF_MANAGER: _l("Staff manager"),
             cls.ADMIN: _l("Administrator"),

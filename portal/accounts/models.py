@@ -53,6 +53,21 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.role in {Role.STAFF_MANAGER, Role.ADMIN}
 
     @property
+    def is_supervisor_account(self) -> bool:
+        """An account made only for supervising; it has no employer pages."""
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def supervisor(self):
+        """The approved supervisor profile this account logs in to, else None.
+
+        An employer user (or staff member) who is also a supervisor keeps their
+        account; approval links the profile to it.
+        """
+        profile = getattr(self, "supervisor_profile", None)
+        return profile if profile is not None and profile.is_approved else None
+
+    @property
     def role_enum(self) -> Role:
         return Role(self.role)
 

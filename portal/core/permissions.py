@@ -17,6 +17,7 @@ class Access(enum.StrEnum):
     PUBLIC = "public"  # anyone, logged in or not
     USER = "user"  # any logged-in account
     EMPLOYER = "employer"  # employer users; the view also checks the organisation
+    SUPERVISOR = "supervisor"  # an approved supervisor; the view also checks the placement
     STAFF = "staff"
     STAFF_MANAGER = "staff_manager"
     ADMIN = "admin"
@@ -33,7 +34,9 @@ def _allowed(level: Access, user) -> bool:
     if level == Access.USER:
         return True
     if level == Access.EMPLOYER:
-        return not user.is_staff
+        return not user.is_staff and not user.is_supervisor_account
+    if level == Access.SUPERVISOR:
+        return user.supervisor is not None
     if level == Access.STAFF:
         return user.is_staff
     if level == Access.STAFF_MANAGER:

@@ -50,6 +50,9 @@ class Organisation(TimestampMixin, db.Model):
     municipality: Mapped[str] = mapped_column(String(80), nullable=False, default="",
                                               index=True)
     size_band: Mapped[str] = mapped_column(String(10), nullable=False, default=SizeBand.MICRO)
+    # Ordinary (unsubsidised) employees, as staff last confirmed it: the ratio rule for
+    # subsidised placements is checked against it. NULL while unknown.
+    ordinary_employees: Mapped[int | None] = mapped_column(Integer)
     phone: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     website: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     description: Mapped[str] = mapped_column(String(2000), nullable=False, default="")

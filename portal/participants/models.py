@@ -75,18 +75,24 @@ class ParticipantSector(db.Model):
 class Outcome(TimestampMixin, db.Model):
     """Where a participant stood after one measure, at its end or at the follow-up.
 
-    A measure is a course (cohort_id) or a recruitment event (event_id); exactly one is set.
+    A measure is a course (cohort_id), a recruitment event (event_id) or a placement
+    (placement_id); exactly one is set.
     One row per participant, measure and checkpoint: recording again replaces it.
     """
 
     __tablename__ = "participant_outcomes"
     __table_args__ = (
-        CheckConstraint("(cohort_id IS NULL) <> (event_id IS NULL)", name="one_measure"),
+        CheckConstraint("(CASE WHEN cohort_id IS NULL THEN 0 ELSE 1 END)"
+                        " + (CASE WHEN event_id IS NULL THEN 0 ELSE 1 END)"
+                        " + (CASE WHEN placement_id IS NULL THEN 0 ELSE 1 END) = 1",
+                        name="one_measure"),
         CheckConstraint("weekly_hours IS NULL OR weekly_hours BETWEEN 1 AND 60",
                         name="hours_range"),
         UniqueConstraint("participant_id", "cohort_id", "checkpoint",
                          name="uq_outcome_cohort"),
         UniqueConstraint("participant_id", "event_id", "checkpoint", name="uq_outcome_event"),
+        UniqueConstraint("participant_id", "placement_id", "checkpoint",
+                         name="uq_outcome_placement"),
         Index("ix_participant_outcomes_checkpoint_on", "checkpoint", "recorded_on"),
     )
 
@@ -97,6 +103,8 @@ class Outcome(TimestampMixin, db.Model):
         ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("recruitment_events.id", ondelete="CASCADE"), index=True)
+    placement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("placements.id", ondelete="CASCADE"), index=True)
     checkpoint: Mapped[str] = mapped_column(String(10), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     # The employer, when it is in the portal; else its name as told.
@@ -115,6 +123,7 @@ class Outcome(TimestampMixin, db.Model):
     organisation = relationship("Organisation", lazy="joined")
     cohort = relationship("Cohort")
     event = relationship("RecruitmentEvent")
+    placement = relationship("Placement")
 
     __mapper_args__ = {"version_id_col": version_id}
 

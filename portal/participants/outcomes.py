@@ -81,31 +81,37 @@ def _check(values: Values, checkpoint: str) -> dict:
             "recorded_on": on}
 
 
+def _measure_filters(cohort_id, event_id, placement_id):
+    return [column.is_(None) if value is None else column == value
+            for column, value in ((Outcome.cohort_id, cohort_id), (Outcome.event_id, event_id),
+                                  (Outcome.placement_id, placement_id))]
+
+
 def find(participant: Participant, checkpoint: str, *, cohort_id: int | None = None,
-         event_id: int | None = None) -> Outcome | None:
+         event_id: int | None = None, placement_id: int | None = None) -> Outcome | None:
     return db.session.scalar(select(Outcome).where(
         Outcome.participant_id == participant.id, Outcome.checkpoint == checkpoint,
-        Outcome.cohort_id.is_(None) if cohort_id is None else Outcome.cohort_id == cohort_id,
-        Outcome.event_id.is_(None) if event_id is None else Outcome.event_id == event_id))
+        *_measure_filters(cohort_id, event_id, placement_id)))
 
 
 def record(participant: Participant, values: Values, *, checkpoint: str, actor: User | None,
            cohort_id: int | None = None, event_id: int | None = None,
-           expected_version: int | None = None) -> Outcome:
+           placement_id: int | None = None, expected_version: int | None = None) -> Outcome:
     """Record (or change) the outcome of one measure at one checkpoint.
 
     ``expected_version`` is the version the form showed, 0 for "none recorded yet"."""
-    if (cohort_id is None) == (event_id is None):
+    if sum(m is not None for m in (cohort_id, event_id, placement_id)) != 1:
         raise DomainError(_("Choose the course or event the outcome belongs to."))
     clean = _check(values, checkpoint)
-    outcome = find(participant, checkpoint, cohort_id=cohort_id, event_id=event_id)
+    outcome = find(participant, checkpoint, cohort_id=cohort_id, event_id=event_id,
+                   placement_id=placement_id)
     if expected_version is not None and expected_version != (
             outcome.version_id if outcome is not None else 0):
         raise ConflictError(_("Someone else changed this outcome while you had the page "
                               "open. Look at it again, then make your change."))
     if outcome is None:
         outcome = Outcome(participant_id=participant.id, cohort_id=cohort_id,
-                          event_id=event_id, checkpoint=checkpoint,
+                          event_id=event_id, placement_id=placement_id, checkpoint=checkpoint,
                           recorded_by_id=getattr(actor, "id", None), **clean)
         db.session.add(outcome)
         db.session.flush()
@@ -120,7 +126,7 @@ def record(participant: Participant, values: Values, *, checkpoint: str, actor: 
         action = "outcome.changed"
     audit.record(action, object_type="participants", object_id=participant.id, actor=actor,
                  changes={"cohort_id": cohort_id, "event_id": event_id,
-                          "checkpoint": checkpoint, **changes})
+                          "placement_id": placement_id, "checkpoint": checkpoint, **changes})
     return outcome
 
 
@@ -128,6 +134,7 @@ def remove(outcome: Outcome, *, actor: User | None) -> None:
     audit.record("outcome.removed", object_type="participants",
                  object_id=outcome.participant_id, actor=actor,
                  changes={"cohort_id": outcome.cohort_id, "event_id": outcome.event_id,
+                          "placement_id": outcome.placement_id,
                           "checkpoint": outcome.checkpoint,
                           "status": (outcome.status, None)})
     db.session.delete(outcome)
@@ -136,7 +143,8 @@ def remove(outcome: Outcome, *, actor: User | None) -> None:
 
 def for_participant(participant: Participant) -> list[Outcome]:
     return list(db.session.scalars(
-        select(Outcome).options(selectinload(Outcome.cohort), selectinload(Outcome.event))
+        select(Outcome).options(selectinload(Outcome.cohort), selectinload(Outcome.event),
+                                selectinload(Outcome.placement))
         .where(Outcome.participant_id == participant.id)
         .order_by(Outcome.recorded_on.desc(), Outcome.id.desc())))
 
