@@ -24,6 +24,8 @@ class Supervisor(TimestampMixin, db.Model):
         CheckConstraint("organisation_id IS NOT NULL OR department <> ''",
                         name="has_workplace"),
         CheckConstraint("capacity BETWEEN 1 AND 10", name="capacity_range"),
+        CheckConstraint("status = 'unconfirmed' OR consent_at IS NOT NULL",
+                        name="confirmed_has_consent"),
         CheckConstraint("status <> 'declined' OR decline_reason <> ''",
                         name="decline_has_reason"),
         Index("ix_supervisors_status_name", "status", "full_name"),
@@ -48,7 +50,12 @@ class Supervisor(TimestampMixin, db.Model):
     # Comma-separated, as the participants' languages are.
     languages: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     capacity: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    consent_at: Mapped[datetime] = mapped_column(TZDateTime(), nullable=False)
+    # When the person consented to the processing of their data: at the public sign-up,
+    # or, for a colleague registered by an employer admin, when they confirm. Only a
+    # consented profile can be confirmed (CHECK below).
+    consent_at: Mapped[datetime | None] = mapped_column(TZDateTime())
+    # The language the profile was made in: mail goes out in it until an account exists.
+    locale: Mapped[str] = mapped_column(String(5), nullable=False, default="sv")
     status: Mapped[str] = mapped_column(String(12), nullable=False,
                                         default=SupervisorStatus.UNCONFIRMED)
     confirmed_at: Mapped[datetime | None] = mapped_column(TZDateTime())
@@ -84,6 +91,12 @@ class Supervisor(TimestampMixin, db.Model):
     @property
     def sectors(self) -> list[str]:
         return [row.sector for row in self.sector_rows]
+
+    @property
+    def sector_labels(self) -> str:
+        from portal.supervisors.services import sector_names
+
+        return sector_names(self.sectors)
 
     @property
     def first_name(self) -> str:
