@@ -136,11 +136,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.employers.need_views import bp as needs_bp
     from portal.employers.views import bp as employers_bp
     from portal.events.views import bp as events_bp
+    from portal.mentor_training.views import bp as mentor_training_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.participants.admin_views import bp as screening_admin_bp
     from portal.participants.views import bp as participants_bp
+    from portal.placements.views import bp as placements_bp
     from portal.requests.staff_views import bp as staff_requests_bp
     from portal.requests.views import bp as requests_bp
+    from portal.supervisors.views import bp as supervisors_bp
     from portal.training.views import bp as training_bp
 
     app.register_blueprint(core_bp)
@@ -153,9 +156,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(analyses_bp)
     app.register_blueprint(training_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(mentor_training_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(screening_admin_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(placements_bp)
+    app.register_blueprint(supervisors_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

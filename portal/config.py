@@ -128,6 +128,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # this many working days to say yes before it passes to the next.
         "OFFER_REPLY_WORKING_DAYS": _int("OFFER_REPLY_WORKING_DAYS", 3),
         "OUTCOME_FOLLOW_UP_DAYS": _int("OUTCOME_FOLLOW_UP_DAYS", 90),
+        # Subsidised placements at one host: at most one per this many ordinary employees
+        # (at least one allowed); agreeing past it is warned about (placements/checks.py).
+        "PLACEMENT_RATIO_EMPLOYEES": _int("PLACEMENT_RATIO_EMPLOYEES", 5),
         # Rate limits (Flask-Limiter). memory:// is per process; use Redis in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),

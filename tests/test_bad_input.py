@@ -623,6 +623,80 @@ def _participant_edit(client):
         "version_id": str(person.version_id)}, None
 
 
+# --- supervisors ---------------------------------------------------------------------------
+
+SUPERVISOR_PERIODS = ("period1_from", "period1_to", "period2_from", "period2_to",
+                      "period3_from", "period3_to")
+SUPERVISOR_PROFILE = ("full_name", "email", "phone", "job_title", "sectors", "tasks",
+                      "languages", "capacity", *SUPERVISOR_PERIODS)
+SUPERVISOR_CHOICES = {"sectors": tuple(Sector), "workplace": ("organisation", "department"),
+                      "consent": ("y",), "locale": LOCALES}
+
+
+def supervisor_values(n: int) -> dict:
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+
+    today = local_today()
+    return {"full_name": f"Handledare {n}", "email": f"handledare{n}@example.se",
+            "phone": "070-123 45 67", "job_title": "Arbetsledare",
+            "sectors": ["cleaning", "care"], "tasks": "Städning av kontor.",
+            "languages": "svenska, arabiska", "capacity": "2",
+            "period1_from": today.isoformat(),
+            "period1_to": (today + timedelta(days=90)).isoformat()}
+
+
+def _supervisor_sign_up(client):
+    org = factories.make_organisation()
+    return "/supervisors/sign-up", {
+        **supervisor_values(unique()), "workplace": "organisation",
+        "org_number": org.display_number, "department": "Hemtjänsten",
+        "municipality": "Härryda", "consent": "y"}, None
+
+
+def _supervisor_confirm(client):
+    """A colleague registered by their employer's admin consents on the confirmation page."""
+    from portal.supervisors import services as supervisors
+
+    org = factories.make_organisation()
+    supervisor = factories.make_supervisor(org, status="unconfirmed", with_account=False,
+                                           registered_by_id=factories.employer_of(org).id)
+    return f"/supervisors/confirm/{supervisors.confirm_token(supervisor)}", \
+        {"consent": "y"}, None
+
+
+def _supervisor_colleague(client):
+    return f"/organisations/{own_org_id(client)}/supervisors", {
+        **supervisor_values(unique()), "locale": "da"}, None
+
+
+def _supervisor_profile(client):
+    """The logged-in supervisor account's own, approved profile (made once per account)."""
+    from portal.supervisors.models import Supervisor
+
+    found = db.session.scalar(select(Supervisor).where(Supervisor.user_id == client.user.id))
+    if found is None:
+        found = factories.make_supervisor(email=client.user.email, with_account=False,
+                                          user_id=client.user.id)
+    values = supervisor_values(0)
+    return "/supervisor/profile", {
+        **{k: values[k] for k in ("phone", "tasks", "languages", "capacity", "period1_from",
+                                  "period1_to")}, "version_id": str(found.version_id)}, None
+
+
+def _supervisor_decision(status: str, action: str):
+    def prepare(client):
+        supervisor = factories.make_supervisor(status=status)
+        view = f"/staff/supervisors/{supervisor.id}"
+        valid = {"version_id": str(supervisor.version_id)}
+        if action in ("decline", "deactivate"):
+            valid["reason"] = "Har slutat på arbetsplatsen."
+        return f"{view}/{action}", valid, view
+
+    return prepare
+
+
 def _enrolled(client):
     from portal.participants import services as participants
     from portal.training import enrolment
@@ -783,6 +857,80 @@ def _event_respond(client):
     return f"/organisations/{org.id}/events/{event.id}", {"answer": "confirmed"}, None
 
 
+# --- mentor training ---------------------------------------------------------------------
+
+MENTOR_FIELDS = ("title", "session_date", "start_time", "end_time", "location", "online_url",
+                 "capacity", "topics", "description")
+MENTOR_CHOICES = {"topics": tuple(t.value for t in MentorTopic)}
+
+
+def mentor_form() -> dict:
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+
+    return {"title": "Mentorsutbildning", "session_date":
+            (local_today() + timedelta(days=30)).isoformat(), "start_time": "13:00",
+            "end_time": "16:00", "location": "Kommunhuset",
+            "online_url": "https://mote.example.se/m", "capacity": "12",
+            "topics": ["supervising_intern"], "description": "Att ta emot en praktikant."}
+
+
+def _mentor_new(client):
+    req = submitted_request("mentor_training")
+    return f"/staff/mentor-training/new?request_id={req.id}", mentor_form(), None
+
+
+def _mentor_edit(client):
+    session = factories.make_mentor_session()
+    return f"/staff/mentor-training/{session.id}/edit", {
+        **mentor_form(), "version_id": str(session.version_id)}, None
+
+
+def _mentor_cancel(client):
+    session = factories.make_mentor_session()
+    view = f"/staff/mentor-training/{session.id}"
+    return f"{view}/cancel", {"reason": "Kursledaren är sjuk.",
+                              "version_id": str(session.version_id)}, view
+
+
+def _mentor_held(client):
+    from portal.core.dates import local_today
+
+    session = factories.make_mentor_session(session_date=local_today())
+    view = f"/staff/mentor-training/{session.id}"
+    return f"{view}/held", {"version_id": str(session.version_id)}, view
+
+
+def _mentor_sign_up(client):
+    session = factories.make_mentor_session()
+    supervisor = factories.make_supervisor()
+    view = f"/staff/mentor-training/{session.id}"
+    return f"{view}/seats", {"supervisor_id": str(supervisor.id)}, view
+
+
+def _mentor_attendance(client):
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+    from portal.mentor_training import services as mentor
+
+    session = factories.make_mentor_session(session_date=local_today() - timedelta(days=1))
+    seat = mentor.sign_up(session, factories.make_supervisor(), actor=client.user,
+                          today=session.session_date)
+    db.session.commit()
+    return f"/staff/mentor-training/{session.id}/attendance", {
+        "seat_id": [str(seat.id)], "attended": ["yes"]}, None
+
+
+def _mentor_employer_sign_up(client):
+    org = own_org(client)
+    session = factories.make_mentor_session(organisation_id=org.id)
+    supervisor = factories.make_supervisor(org)
+    return f"/organisations/{org.id}/mentor-training", {
+        "session_id": str(session.id), "supervisor_id": str(supervisor.id)}, None
+
+
 OUTCOME_FIELDS = ("version_id", "status", "organisation_id", "employer_name",
                   "employment_form", "weekly_hours", "note", "recorded_on")
 
@@ -805,6 +953,125 @@ EDIT_REQUEST_FIELDS = request_fields("placement", "version_id", "submission_key"
 KINDS = ("recruitment_event", "tailored_course", "placement", "mentor_training")
 TRANSITION_FIELDS = ("to", "version_id", "reason", "list", "then", "comment-tasks",
                      "comment-hours_per_week", "comment-roles")
+
+
+# --- placements -----------------------------------------------------------------------------
+
+PLACEMENT_FIELDS = ("organisation_id", "supervisor_id", "placement_type", "starts_on",
+                    "ends_on", "weekly_hours", "tasks")
+PLACEMENT_CHOICES = {"placement_type": tuple(PlacementType)}
+
+
+def _placement_values(org, supervisor) -> dict:
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+
+    today = local_today()
+    return {"organisation_id": str(org.id), "supervisor_id": str(supervisor.id),
+            "placement_type": "internship", "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=60)).isoformat(), "weekly_hours": "30",
+            "tasks": "Städning av kontor"}
+
+
+def _placement_in(state: str, **over):
+    """A placement through the services (so its follow-ups exist), in ``state``."""
+    from portal.core.dates import local_today
+    from portal.placements import services as placements
+
+    staff = factories.make_user("staff")
+    org = factories.make_organisation()
+    supervisor = factories.make_supervisor(org, trained_on=local_today())
+    person = factories.make_participant(actor=staff)
+    values = {**_placement_values(org, supervisor), **over}
+    values = {**values, "organisation_id": org.id, "supervisor_id": supervisor.id,
+              "weekly_hours": int(values["weekly_hours"]),
+              "starts_on": date.fromisoformat(values["starts_on"]),
+              "ends_on": date.fromisoformat(values["ends_on"])}
+    placement = placements.create(person, values=values, actor=staff)
+    if state in ("agreed", "active", "ended"):
+        placements.agree(placement, actor=staff)
+    if state in ("active", "ended"):
+        placements.activate(placement, actor=staff, today=values["starts_on"])
+    if state == "ended":
+        placements.end(placement, actor=staff, ending=placements.Ending(
+            values["ends_on"], "continued_search"), today=local_today())
+    db.session.commit()
+    return placement, org, supervisor
+
+
+def _placement_new(client):
+    staff = factories.make_user("staff")
+    org = factories.make_organisation()
+    supervisor = factories.make_supervisor(org)
+    person = factories.make_participant(actor=staff)
+    return "/staff/placements/new", {**_placement_values(org, supervisor),
+                                     "case_reference": person.case_reference}, None
+
+
+def _placement_edit(client):
+    placement, org, supervisor = _placement_in("proposed")
+    return f"/staff/placements/{placement.id}/edit", {
+        **_placement_values(org, supervisor), "weekly_hours": "20",
+        "version_id": str(placement.version_id)}, None
+
+
+def _placement_agree(client):
+    placement, _org, _supervisor = _placement_in("proposed")
+    return f"/staff/placements/{placement.id}/agree", {"confirm": "y"}, None
+
+
+def _placement_activate(client):
+    placement, _org, _supervisor = _placement_in("agreed")
+    view = f"/staff/placements/{placement.id}"
+    return f"{view}/activate", {"version_id": str(placement.version_id)}, view
+
+
+def _placement_end(client):
+    from portal.core.dates import local_today
+
+    placement, _org, _supervisor = _placement_in("active")
+    return f"/staff/placements/{placement.id}/end", {
+        "ended_on": local_today().isoformat(), "outcome": "hired_by_host",
+        "employer_name": "", "reason": ""}, None
+
+
+def _placement_cancel(client):
+    placement, _org, _supervisor = _placement_in("proposed")
+    return f"/staff/placements/{placement.id}/cancel", {"reason": "Deltagaren flyttade."}, None
+
+
+def _placement_follow_up(client):
+    placement, _org, _supervisor = _placement_in("agreed")
+    return f"/staff/placements/{placement.id}/follow-ups/check_in", {"note": "Bra start."}, \
+        None
+
+
+def _placement_follow_up_outcome(client):
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+
+    start = local_today() - timedelta(days=200)
+    placement, _org, _supervisor = _placement_in(
+        "ended", starts_on=start.isoformat(), ends_on=(start + timedelta(days=60)).isoformat())
+    return f"/staff/placements/{placement.id}/follow-ups/outcome", {
+        "status": "employed", "employer_name": "Hotell Kusten", "organisation_id": "",
+        "employment_form": "fixed_term", "weekly_hours": "30", "note": "Vikariat",
+        "recorded_on": ""}, None
+
+
+def _placement_check_in(client):
+    """The supervisor of an active placement, logged in on this (anonymous) client."""
+    from tests.support import submit
+
+    placement, _org, supervisor = _placement_in("active")
+    response = submit(client, "/login", {"email": supervisor.user.email,
+                                         "password": PASSWORD})
+    assert response.status_code == 302
+    client.user = supervisor.user
+    return f"/supervisor/placements/{placement.id}/check-in", {
+        "rating": "good", "hours": "30", "concerns": "Inget att rapportera."}, None
 
 
 FORMS = [
@@ -931,6 +1198,63 @@ FORMS = [
          (*PARTICIPANT_VALUES, "submission_key"), _participant_new, PARTICIPANT_CHOICES),
     Form("participant-edit", "/staff/participants/<id>/edit", "staff",
          (*PARTICIPANT_VALUES, "version_id"), _participant_edit, PARTICIPANT_CHOICES),
+    Form("placement-new", "/staff/placements/new", "staff",
+         ("case_reference", *PLACEMENT_FIELDS, "submission_key"), _placement_new,
+         PLACEMENT_CHOICES),
+    Form("placement-edit", "/staff/placements/<id>/edit", "staff",
+         (*PLACEMENT_FIELDS, "version_id"), _placement_edit, PLACEMENT_CHOICES),
+    Form("placement-agree", "/staff/placements/<id>/agree", "staff",
+         ("version_id", "warnings", "ordinary_employees", "confirm"), _placement_agree,
+         {"confirm": ("y",), "warnings": ("not_trained", "ratio", "gap")}),
+    Form("placement-activate", "/staff/placements/<id>/activate", "staff", ("version_id",),
+         _placement_activate),
+    Form("placement-end", "/staff/placements/<id>/end", "staff",
+         ("version_id", "ended_on", "outcome", "employer_name", "reason"), _placement_end,
+         {"outcome": ("hired_by_host", "other_job", "studies", "continued_search",
+                      "interrupted")}),
+    Form("placement-cancel", "/staff/placements/<id>/cancel", "staff",
+         ("version_id", "reason"), _placement_cancel),
+    Form("placement-follow-up", "/staff/placements/<id>/follow-ups/check_in", "staff",
+         ("note",), _placement_follow_up),
+    Form("placement-follow-up-outcome", "/staff/placements/<id>/follow-ups/outcome", "staff",
+         OUTCOME_FIELDS, _placement_follow_up_outcome,
+         {"status": tuple(OutcomeStatus), "employment_form": ("", *JOB_FORMS)}),
+    Form("placement-check-in", "/supervisor/placements/<id>/check-in", None,
+         ("rating", "hours", "concerns"), _placement_check_in,
+         {"rating": ("good", "mixed", "difficult")}),
+    Form("supervisor-sign-up", "/supervisors/sign-up", None,
+         (*SUPERVISOR_PROFILE, "workplace", "org_number", "department", "municipality",
+          "consent", "submission_key"), _supervisor_sign_up, SUPERVISOR_CHOICES),
+    Form("supervisor-confirm", "/supervisors/confirm/<token>", None, ("consent",),
+         _supervisor_confirm, SUPERVISOR_CHOICES),
+    Form("supervisor-colleague", "/organisations/<own id>/supervisors", "employer",
+         (*SUPERVISOR_PROFILE, "locale", "submission_key"), _supervisor_colleague,
+         SUPERVISOR_CHOICES),
+    Form("supervisor-profile", "/supervisor/profile", "supervisor",
+         ("phone", "tasks", "languages", "capacity", *SUPERVISOR_PERIODS, "version_id"),
+         _supervisor_profile),
+    Form("supervisor-approve", "/staff/supervisors/<id>/approve", "staff", ("version_id",),
+         _supervisor_decision("pending", "approve")),
+    Form("supervisor-decline", "/staff/supervisors/<id>/decline", "staff",
+         ("version_id", "reason"), _supervisor_decision("pending", "decline")),
+    Form("supervisor-deactivate", "/staff/supervisors/<id>/deactivate", "staff",
+         ("version_id", "reason"), _supervisor_decision("approved", "deactivate")),
+    Form("supervisor-reactivate", "/staff/supervisors/<id>/reactivate", "staff",
+         ("version_id",), _supervisor_decision("deactivated", "reactivate")),
+    Form("mentor-new", "/staff/mentor-training/new?request_id=<id>", "staff",
+         (*MENTOR_FIELDS, "submission_key"), _mentor_new, MENTOR_CHOICES),
+    Form("mentor-edit", "/staff/mentor-training/<id>/edit", "staff",
+         (*MENTOR_FIELDS, "version_id"), _mentor_edit, MENTOR_CHOICES),
+    Form("mentor-cancel", "/staff/mentor-training/<id>/cancel", "staff",
+         ("reason", "version_id"), _mentor_cancel),
+    Form("mentor-held", "/staff/mentor-training/<id>/held", "staff", ("version_id",),
+         _mentor_held),
+    Form("mentor-sign-up", "/staff/mentor-training/<id>/seats", "staff", ("supervisor_id",),
+         _mentor_sign_up),
+    Form("mentor-attendance", "/staff/mentor-training/<id>/attendance", "staff",
+         ("seat_id", "attended"), _mentor_attendance, {"attended": ("", "yes", "no")}),
+    Form("mentor-employer-sign-up", "/organisations/<own id>/mentor-training", "employer",
+         ("session_id", "supervisor_id"), _mentor_employer_sign_up),
 ]
 
 # GET forms, fuzzed by their query strings (and path, for the language switch).
@@ -953,6 +1277,13 @@ QUERY_FORMS = [
     ("/staff/cohorts/new", "staff", ("sector", "occupation", "other", "request")),
     ("/staff/events/", "staff", ("state", "sector", "when", "page")),
     ("/staff/events/new", "staff", ("sector", "occupation", "other", "request")),
+    ("/staff/placements/", "staff", ("state", "type", "q", "missed", "page")),
+    ("/staff/placements/new", "staff", ("participant_id", "request_id", "supervisor_id")),
+    ("/staff/placements/at-risk", "staff", ("page",)),
+    ("/staff/supervisors/", "staff", ("status", "sector", "municipality", "trained", "free",
+                                      "language", "q", "page")),
+    ("/staff/mentor-training/", "staff", ("when", "state", "page")),
+    ("/staff/mentor-training/new", "staff", ("request_id",)),
     ("/staff/demand", "staff", ("sector", "timeframe", "source", "training")),
     ("/staff/demand.csv", "staff", ("sector", "timeframe", "source", "training")),
     ("/staff/demand/organisations", "staff", ("sector", "occupation", "other", "timeframe",
@@ -1141,7 +1472,7 @@ def test_hostile_values_never_break_a_form(form, data, app, login_as, logged_in)
 # without a request marks all read; an analysis may start from scratch; interest in a
 # course needs no note; an attendance sheet sent without rows saves nothing).
 NOTHING_REQUIRED = {"mark-read", "analysis-start", "cohort-interest", "attendance",
-                    "event-attendance"}
+                    "event-attendance", "mentor-attendance"}
 # Forms of buttons in a list: a problem comes back as a message over the list.
 FLASHING_FORMS = {"need-status", "staff-assign", "staff-bulk", "analysis-finalise",
                   "analysis-revise", "analysis-discard", "enrolment-change",
@@ -1527,6 +1858,11 @@ MALFORMED_GETS = [
     (None, "/password/reset/%00"),
     (None, "/password/reset/%ff%fe"),
     (None, "/invitations/garbage"),
+    (None, "/supervisors/confirm/%00"),
+    (None, "/supervisors/confirm/eyJzIjoxfQ.garbage.sig"),
+    ("staff", f"/staff/supervisors/{HUGE}"),
+    ("staff", f"/staff/supervisors/?page={HUGE}&free=%00&municipality=%ff"),
+    ("employer", f"/organisations/{HUGE}/supervisors"),
     (None, "/invitations/" + "A" * 5000),
     (None, "/invitations/%00"),
     (None, "/invitations/%ff%fe"),
@@ -1669,6 +2005,7 @@ NUL_NOT_REFUSED = {("*", "submission_key"), ("login", "next"), ("register", "acc
                    # not a number, so "mark all read"
                    ("mark-read", "request_id"),
                    # check boxes and buttons: any value is "on"
+                   ("*", "consent"), ("placement-agree", "confirm"),
                    ("*", "line-0-training_needed"), ("*", "line-0-remove"), ("*", "finalise"),
                    # analysis buttons: a message over the page, nothing changed
                    ("analysis-finalise", "version_id"), ("analysis-revise", "version_id"),

@@ -460,3 +460,147 @@ def test_event_pages_do_not_grow_with_events_organisations_and_people(login_as):
     assert local_today() <= first.event_date
     assert {url: _queries(staff_client, url) for url in staff_urls} == few
     assert {url: _queries(employer_client, url) for url in employer_urls} == few_employer
+
+
+def test_mentor_training_pages_do_not_grow_with_sessions_and_seats(login_as):
+    """Sessions open and for an organisation, each with places and a waiting list taken
+    by new supervisors of new organisations: the staff list, a session's page and the
+    employer's page stay constant."""
+    from portal.mentor_training import services as mentor
+
+    staff = factories.make_user("staff")
+    org = factories.make_organisation()
+    employer = factories.employer_of(org)
+
+    def one_more(n):
+        session = factories.make_mentor_session(
+            capacity=1, organisation_id=org.id if n % 2 else None)
+        for _ in range(2):
+            mentor.sign_up(session, factories.make_supervisor(org if n % 2 else None),
+                           actor=factories.make_user("staff"))
+        db.session.commit()
+        return session
+
+    first = one_more(0)
+    one_more(1)
+    staff_client = login_as(staff)
+    employer_client = login_as(employer)
+    staff_urls = ["/staff/mentor-training/", "/staff/mentor-training/?when=all&state=planned",
+                  f"/staff/mentor-training/{first.id}"]
+    employer_urls = [f"/organisations/{org.id}/mentor-training"]
+    few = {url: _queries(staff_client, url) for url in staff_urls}
+    few_employer = {url: _queries(employer_client, url) for url in employer_urls}
+    for n in range(2, 14):
+        one_more(n)
+    for _ in range(5):  # more places and more waiting on the first session
+        mentor.sign_up(first, factories.make_supervisor(), actor=factories.make_user("staff"))
+    db.session.commit()
+    assert {url: _queries(staff_client, url) for url in staff_urls} == few
+    assert {url: _queries(employer_client, url) for url in employer_urls} == few_employer
+
+
+def test_the_supervisor_register_and_an_organisations_supervisors_do_not_grow(login_as):
+    """Each supervisor at an organisation of its own (the register) or the same one (its
+    admin's page), with sectors, availability and placements holding places: a lazy load
+    per row, or a count of placements per row, would show."""
+    from portal.supervisors import services as supervisors
+
+    org = factories.make_organisation()
+    admin = factories.employer_of(org)
+    participant = factories.make_participant()
+
+    def one_more(n):
+        home = factories.make_organisation(sectors=["care", "retail"])
+        there = factories.make_supervisor(home, sectors=["care", "cleaning"], capacity=3,
+                                          status="approved" if n % 2 else "pending",
+                                          with_account=False)
+        factories.make_placement(participant, home, there, state="active")
+        factories.make_supervisor(org, status="unconfirmed", with_account=False,
+                                  registered_by_id=admin.id)
+        staff = factories.make_user("staff")
+        if n % 2:  # a change log that grows too
+            supervisors.transition(there, supervisors.ST.DEACTIVATED, actor=staff,
+                                   reason=f"Runda {n}")
+        db.session.commit()
+        return there
+
+    first = one_more(1)
+    staff_client = login_as("staff")
+    admin_client = login_as(admin)
+    staff_urls = ["/staff/supervisors/", "/staff/supervisors/?free=yes&trained=no",
+                  "/staff/supervisors/?sector=care&municipality=H%C3%A4rryda&language=sv",
+                  f"/staff/supervisors/{first.id}"]
+    admin_urls = [f"/organisations/{org.id}/supervisors"]
+    few = {url: _queries(staff_client, url) for url in staff_urls}
+    few_admin = {url: _queries(admin_client, url) for url in admin_urls}
+    for n in range(2, 31):
+        one_more(n)
+    for n in range(5):  # the first one's change log grows
+        supervisors.transition(first, supervisors.ST.APPROVED, actor=factories.make_user(
+            "staff"))
+        supervisors.transition(first, supervisors.ST.DEACTIVATED, actor=factories.make_user(
+            "staff"), reason=f"Igen {n}")
+    db.session.commit()
+    assert {url: _queries(staff_client, url) for url in staff_urls} == few
+    assert {url: _queries(admin_client, url) for url in admin_urls} == few_admin
+
+
+def test_placement_pages_do_not_grow_with_placements_and_people(login_as):
+    """Placements, each with its own organisation, supervisor, participant and staff
+    member; people at risk; check-ins on one placement: the staff list (filtered too),
+    the at-risk list, my day, a placement's page and the matching for a request stay
+    constant."""
+    from datetime import timedelta
+
+    from portal.core.dates import local_today
+    from portal.core.models import utcnow
+    from portal.placements import services as placements
+    from portal.placements.models import PlacementCheckIn
+
+    staff = factories.make_user("staff")
+    request_org = factories.make_organisation(sectors=["cleaning"])
+    req = factories.make_request(request_org, factories.employer_of(request_org), "placement",
+                                 submit=True)
+    start = local_today() - timedelta(days=20)
+
+    def one_more():
+        org = factories.make_organisation(sectors=["cleaning"])
+        supervisor = factories.make_supervisor(org, trained_on=local_today())
+        person = factories.make_participant(actor=factories.make_user("staff"))
+        placement = placements.create(person, values={
+            "organisation_id": org.id, "supervisor_id": supervisor.id,
+            "placement_type": "subsidised_job", "starts_on": start,
+            "ends_on": start + timedelta(days=60), "weekly_hours": 30,
+            "tasks": "Städning"}, actor=staff)
+        placements.agree(placement, actor=staff, ordinary_employees=10)
+        # Someone registered long ago with no placement; someone whose last one ended.
+        waiting = factories.make_participant(actor=factories.make_user("staff"))
+        waiting.created_at = utcnow() - timedelta(days=40)
+        factories.make_placement(factories.make_participant(actor=staff), org, supervisor,
+                                 state="ended", starts_on=start - timedelta(days=90),
+                                 ends_on=start - timedelta(days=40),
+                                 ended_on=start - timedelta(days=40))
+        db.session.commit()
+        return placement
+
+    first = one_more()
+    client = login_as(staff)
+    shown = {"/staff/placements/?missed=1": '<tr id="placement-',
+             "/staff/placements/at-risk": '<tr id="risk-',
+             "/staff/requests/my-day": 'data-follow-up="check_in"',
+             f"/staff/placements/for-request/{req.id}": 'class="supervisor-match"'}
+    for url, marker in shown.items():  # the pages really list rows
+        assert marker in client.get(url).get_data(as_text=True), url
+    urls = ["/staff/placements/", "/staff/placements/?missed=1",
+            "/staff/placements/?state=agreed&q=testf%C3%B6retaget&type=subsidised_job",
+            "/staff/placements/at-risk", "/staff/requests/my-day",
+            f"/staff/placements/{first.id}", f"/staff/placements/for-request/{req.id}"]
+    few = {url: _queries(client, url) for url in urls}
+    for _ in range(8):
+        one_more()
+    for weeks in range(1, 4):
+        db.session.add(PlacementCheckIn(placement_id=first.id, rating="good", hours=30,
+                                        week_start=placements.monday(local_today())
+                                        - timedelta(weeks=weeks)))
+    db.session.commit()
+    assert {url: _queries(client, url) for url in urls} == few

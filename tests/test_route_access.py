@@ -90,7 +90,8 @@ def world(app, login_as):
               "participant_id": participant.id, "enrolment_id": enrolled.id,
               "checkpoint": "end", "sector": "cleaning", "event_id": event.id,
               "invitation_id": invitation.id, "supervisor_id": supervisor.id,
-              "placement_id": placement.id, "session_id": mentor_session.id}
+              "placement_id": placement.id, "session_id": mentor_session.id,
+              "follow_up_kind": "check_in"}
     return {"clients": clients, "values": values, "org_a": org_a}
 
 

@@ -91,6 +91,7 @@ def load() -> Iterator[str]:
     yield from _load_participants()
     yield from _load_course_history()
     yield from _load_events()
+    yield from _load_supervision()
     db.session.commit()
     deliver()
 
@@ -837,3 +838,32 @@ def _load_events() -> Iterator[str]:
     staff = accounts.get_by_email(CASE_OFFICER)
     if staff is not None and staff.active:
         yield from seed(staff=staff, today=local_today())
+
+
+def _load_supervision() -> Iterator[str]:
+    """Supervisors in every state, mentor training held and coming, and placements:
+    active (one with a missed follow-up), ended (hired by the host, interrupted) and one
+    proposed. Placements go to participants on no course, so the measures do not overlap."""
+    from portal.mentor_training.demo import seed as seed_sessions
+    from portal.participants.models import Participant
+    from portal.placements.demo import seed as seed_placements
+    from portal.supervisors.demo import seed as seed_supervisors
+    from portal.supervisors.models import Supervisor
+    from portal.training.models import Enrolment
+
+    staff = accounts.get_by_email(CASE_OFFICER)
+    if staff is None or not staff.active:
+        return
+    today = local_today()
+    for supervisor in seed_supervisors(staff=staff, today=today):
+        yield f"supervisor {supervisor.email} ({supervisor.status})"
+    supervisors = list(db.session.scalars(select(Supervisor).order_by(Supervisor.id)))
+    for session in seed_sessions(staff=staff, today=today, supervisors=supervisors):
+        yield f"mentor training {session.title} on {session.session_date} ({session.state})"
+    on_no_course = list(db.session.scalars(
+        select(Participant).where(~select(Enrolment.id).where(
+            Enrolment.participant_id == Participant.id).exists())
+        .order_by(Participant.id)))
+    for placement in seed_placements(staff=staff, today=today, supervisors=supervisors,
+                                     participants=on_no_course):
+        yield f"placement {placement.id} at {placement.organisation.name} ({placement.state})"

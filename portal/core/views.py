@@ -17,6 +17,8 @@ def index():
     if current_user.is_authenticated:
         if current_user.is_staff:
             return redirect(url_for("core.staff_home"))
+        if current_user.is_supervisor_account:
+            return redirect(url_for("supervisors.home"))
         return redirect(url_for("employers.dashboard"))
     return render_template("core/index.html")
 

@@ -70,14 +70,18 @@ def seed(*, staff: User, today: date, supervisors: list[Supervisor]) -> list[Men
         services.sign_up(held, supervisor, actor=staff, today=signed_on)
     services.transition(held, SessionState.HELD, actor=staff, today=today)
     seats = services.booked_seats(held)
-    # All but the last came (when more than one signed up).
-    services.save_attendance(held, {
-        seat.id: (n < len(seats) - 1 or len(seats) == 1) for n, seat in enumerate(seats)},
-        actor=staff, today=today)
+    # Those whose profile says trained came (the session is where they trained); the
+    # untrained did not, so the demo keeps an approved supervisor who is not yet trained
+    # (the warning when agreeing a placement) and books them on the next session.
+    came = {seat.id for seat in seats if seat.supervisor.trained_on is not None} or {
+        seat.id for seat in seats[:-1] or seats}
+    services.save_attendance(held, {seat.id: seat.id in came for seat in seats},
+                             actor=staff, today=today)
     made.append(held)
 
     upcoming = services.create_session(values=_values(OPEN, today), actor=staff)
-    for supervisor in approved[4:7] or approved[:2]:
+    untrained = [s for s in approved if s.trained_on is None]
+    for supervisor in untrained + [s for s in approved if s not in untrained][:1]:
         services.sign_up(upcoming, supervisor, actor=staff, today=today)
     made.append(upcoming)
 

@@ -25,6 +25,7 @@ from portal.extensions import db, htmx
 from portal.participants import outcomes, screening, services
 from portal.participants.forms import EditParticipantForm, NewParticipantForm
 from portal.participants.models import Participant
+from portal.placements import services as placement_services
 
 bp = Blueprint("participants", __name__, url_prefix="/staff/participants")
 
@@ -81,6 +82,7 @@ def detail(participant_id: int):
                            history=services.history(participant),
                            enrolments=services.enrolments(participant),
                            invitations=services.invitations(participant),
+                           placements=placement_services.for_participant(participant),
                            outcomes=outcomes.for_participant(participant))
 
 

@@ -38,6 +38,7 @@ from portal.employers.models import Organisation
 from portal.extensions import db, htmx
 from portal.notifications import services as notifications
 from portal.participants import outcomes
+from portal.placements import services as placement_services
 from portal.requests import fields, services, triage
 from portal.requests import views as employer_views
 from portal.requests.enums import RequestKind, RequestState
@@ -213,7 +214,8 @@ def my_day():
                            sections=triage.my_day(current_user),
                            follow_ups=analysis_services.follow_ups_due(
                                current_user, triage.due_soon_limit()),
-                           outcome_follow_ups=outcomes.follow_ups_due())
+                           outcome_follow_ups=outcomes.follow_ups_due(),
+                           placement_follow_ups=placement_services.my_day(current_user))
 
 
 @bp.post("/<int:request_id>/assign")

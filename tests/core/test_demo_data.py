@@ -17,6 +17,9 @@ from portal.employers.enums import NeedStatus
 from portal.employers.models import HiringNeed, Organisation
 from portal.events.models import EventInvitation, EventOrganisation, RecruitmentEvent
 from portal.extensions import db
+from portal.mentor_training.models import MentorSeat, MentorSession
+from portal.placements.models import Placement, PlacementFollowUp
+from portal.supervisors.models import Supervisor
 from portal.participants.enums import WORK_OR_STUDIES
 from portal.participants.models import Outcome, Participant
 from portal.requests import services
@@ -110,7 +113,8 @@ COUNTED = (User, Organisation, HiringNeed, ServiceRequest, RequestStatusChange,
            RequestSubmission, RequestMessage, InternalNote, OutboxMessage, AuditEvent,
            NeedsAnalysis, AnalysisVersion, AnalysisResponse, Cohort, CohortCommitment,
            Participant, Enrolment, Outcome, Attendance, RecruitmentEvent,
-           EventOrganisation, EventInvitation)
+           EventOrganisation, EventInvitation, Supervisor, MentorSession, MentorSeat,
+           Placement, PlacementFollowUp)
 
 
 def _counts() -> dict[str, int]:
@@ -179,3 +183,42 @@ def test_demo_has_a_past_event_with_hires_and_an_upcoming_one(demo):
     assert any(e.state == "planned" and e.event_date > local_today() for e in events)
     assert db.session.scalar(select(func.count()).select_from(Outcome).where(
         Outcome.event_id == held[0].id, Outcome.status == "employed")) >= 1
+
+
+def test_demo_has_supervisors_mentor_training_and_placements(demo):
+    from portal.core.demo import DEMO_PASSWORD
+
+    supervisors = list(db.session.scalars(select(Supervisor)))
+    assert {s.status for s in supervisors} >= {"approved", "pending", "unconfirmed",
+                                                "declined"}
+    approved = [s for s in supervisors if s.status == "approved"]
+    assert all(s.user is not None and s.user.supervisor is s for s in approved)
+    assert any(s.trained_on for s in approved) and not all(s.trained_on for s in approved)
+    from portal.accounts.passwords import verify_password
+
+    assert verify_password(approved[0].user.password_hash, DEMO_PASSWORD)
+
+    today = local_today()
+    sessions = list(db.session.scalars(select(MentorSession)))
+    assert any(m.state == "held" and m.session_date < today for m in sessions)
+    assert any(m.state == "planned" and m.session_date > today for m in sessions)
+    attended = list(db.session.scalars(select(MentorSeat).where(MentorSeat.attended.is_(True))))
+    assert attended and all(seat.supervisor.trained_on for seat in attended)
+
+    placements = list(db.session.scalars(select(Placement)))
+    assert {"active", "ended"} <= {p.state for p in placements}
+    hired = [p for p in placements if p.end_outcome == "hired_by_host"]
+    assert hired
+    # Conversion: a placement ended as hired is the participant's "employed" outcome there.
+    outcome = db.session.scalar(select(Outcome).where(Outcome.placement_id == hired[0].id,
+                                                      Outcome.checkpoint == "end"))
+    assert outcome is not None and outcome.status == "employed"
+    assert outcome.organisation_id == hired[0].organisation_id
+    # Every supervisor taking a placement has room for it.
+    for supervisor in approved:
+        taken = [p for p in placements if p.supervisor_id == supervisor.id
+                 and p.state in ("agreed", "active")]
+        assert len(taken) <= supervisor.capacity
+    missed = db.session.scalar(select(func.count()).select_from(PlacementFollowUp).where(
+        PlacementFollowUp.done_on.is_(None), PlacementFollowUp.due_on < today))
+    assert missed >= 1

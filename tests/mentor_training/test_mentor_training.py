@@ -216,6 +216,8 @@ def test_a_mentor_training_request_is_answered_by_a_session_for_its_organisation
     assert req.state == RequestState.SUBMITTED
     client = login_as("staff")
     url = f"/staff/mentor-training/new?request_id={req.id}"
+    # The request's page leads there.
+    assert f'href="{url}"' in client.get(f"/staff/requests/{req.id}").get_data(as_text=True)
     page = client.get(url).get_data(as_text=True)
     ticked = {re.search(r'value="([^"]*)"', tag).group(1)
               for tag in re.findall(r"<input[^>]*>", page)
