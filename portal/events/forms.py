@@ -81,7 +81,7 @@ class EventFields(BaseForm):
         self.occupation_code.choices = _occupation_choices()
 
     def validate(self, extra_validators=None):
-        from portal.events.services import is_web_link
+        from portal.core.meetings import is_web_link
 
         valid = super().validate(extra_validators)
 

@@ -12,9 +12,7 @@ employer page, file or mail uses reads them, beyond a count.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 from flask_babel import format_date
@@ -23,7 +21,7 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.core import audit
+from portal.core import audit, meetings
 from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
 from portal.core.mail import queue_mail
@@ -58,17 +56,6 @@ def check_version(event: RecruitmentEvent, expected: int | None) -> None:
                               "Their version is shown; make your change again."))
 
 
-def is_web_link(value: str) -> bool:
-    """An http(s) address with a host: what an online event's link must be."""
-    if not value or any(ch.isspace() for ch in value):
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
 def _clean(values: dict) -> dict:
     out = {}
     for name in FIELDS:
@@ -97,21 +84,8 @@ def _check(values: dict) -> None:
         raise DomainError(_("Choose an occupation from the list."), "occupation_code")
     if code == occupations.OTHER and not values.get("occupation_other"):
         raise DomainError(_("Describe the occupation."), "occupation_other")
-    if not isinstance(values.get("event_date"), date):
-        raise DomainError(_("Enter the date."), "event_date")
-    start, end = values.get("start_time"), values.get("end_time")
-    if not isinstance(start, time):
-        raise DomainError(_("Enter the start time."), "start_time")
-    if not isinstance(end, time):
-        raise DomainError(_("Enter the end time."), "end_time")
-    if end <= start:
-        raise DomainError(_("The event must end after it starts."), "end_time")
-    if not values.get("location") and not values.get("online_url"):
-        raise DomainError(_("Give the place, the link for taking part online, or both."),
-                          "location")
-    if values.get("online_url") and not is_web_link(values["online_url"]):
-        raise DomainError(_("Enter a web address starting with https:// or http://."),
-                          "online_url")
+    meetings.check_when_and_where(values, date_field="event_date",
+                                  ends_message=_("The event must end after it starts."))
     capacity = values.get("capacity")
     if not isinstance(capacity, int) or not 1 <= capacity <= CAPACITY_MAX:
         raise DomainError(_("Enter a number from %(low)d to %(high)d.", low=1,
@@ -649,45 +623,14 @@ def get(event_id: int) -> RecruitmentEvent | None:
 
 # --- calendar ----------------------------------------------------------------------------------
 
-def local_start_end(event: RecruitmentEvent) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return (datetime.combine(event.event_date, event.start_time, tzinfo=zone),
-            datetime.combine(event.event_date, event.end_time, tzinfo=zone))
-
-
 def ics(event: RecruitmentEvent, *, host: str) -> bytes:
-    """The event in the portal's time zone (RFC 5545), with its place and online link.
-    Only the event's own facts: never who is invited."""
-    from icalendar import Calendar
-    from icalendar import Event as CalendarEvent
-
-    cal = Calendar()
-    cal.add("prodid", "-//Arbetsgivarportalen//recruitment event//SV")
-    cal.add("version", "2.0")
-    entry = CalendarEvent()
-    entry.add("uid", f"recruitment-event-{event.id}@{host}")
-    entry.add("dtstamp", datetime.now(tz=utcnow().tzinfo))
-    entry.add("summary", event.title)
-    start, end = local_start_end(event)
-    entry.add("dtstart", start)
-    entry.add("dtend", end)
-    places = [p for p in (event.location, event.online_url) if p]
-    entry.add("location", " – ".join(places))
-    if event.online_url:
-        entry.add("url", event.online_url)
-    details = [_("Recruitment event")]
-    if event.occupation_label:
-        details.append(event.occupation_label)
-    if event.online_url:
-        details.append(_("Online: %(link)s", link=event.online_url))
-    if event.description:
-        details.append(event.description)
-    entry.add("description", "\n".join(str(d) for d in details))
-    if event.state_enum == EV.CANCELLED:
-        entry.add("status", "CANCELLED")
-    cal.add_component(entry)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    """The event's own facts as a calendar file: never who is invited."""
+    return meetings.ics(
+        product="recruitment event", uid=f"recruitment-event-{event.id}@{host}",
+        title=event.title, day=event.event_date, start=event.start_time, end=event.end_time,
+        location=event.location, online_url=event.online_url,
+        details=[_("Recruitment event"), event.occupation_label, event.description],
+        cancelled=event.state_enum == EV.CANCELLED)
 
 
 # --- history -------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ class SessionFields(BaseForm):
         self.topics.choices = MentorTopic.choices()
 
     def validate(self, extra_validators=None):
-        from portal.events.services import is_web_link
+        from portal.core.meetings import is_web_link
 
         valid = super().validate(extra_validators)
 

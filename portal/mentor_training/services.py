@@ -15,23 +15,20 @@ Services flush, never commit. Every change is audited under the session (object 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
-from portal.core import audit
+from portal.core import audit, meetings
 from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
 from portal.core.mail import queue_mail
 from portal.core.models import utcnow
 from portal.employers.models import Organisation
-from portal.events.services import is_web_link
 from portal.extensions import db
 from portal.mentor_training.enums import SeatStatus, SessionState
 from portal.mentor_training.models import MentorSeat, MentorSession
@@ -90,21 +87,8 @@ def _clean(values: dict) -> dict:
 def _check(values: dict) -> None:
     if not values.get("title"):
         raise DomainError(_("Give the session a title."), "title")
-    if not isinstance(values.get("session_date"), date):
-        raise DomainError(_("Enter the date."), "session_date")
-    start, end = values.get("start_time"), values.get("end_time")
-    if not isinstance(start, time):
-        raise DomainError(_("Enter the start time."), "start_time")
-    if not isinstance(end, time):
-        raise DomainError(_("Enter the end time."), "end_time")
-    if end <= start:
-        raise DomainError(_("The session must end after it starts."), "end_time")
-    if not values.get("location") and not values.get("online_url"):
-        raise DomainError(_("Give the place, the link for taking part online, or both."),
-                          "location")
-    if values.get("online_url") and not is_web_link(values["online_url"]):
-        raise DomainError(_("Enter a web address starting with https:// or http://."),
-                          "online_url")
+    meetings.check_when_and_where(values, date_field="session_date",
+                                  ends_message=_("The session must end after it starts."))
     capacity = values.get("capacity")
     if not isinstance(capacity, int) or isinstance(capacity, bool) \
             or not 1 <= capacity <= CAPACITY_MAX:
@@ -667,47 +651,19 @@ def get(session_id: int) -> MentorSession | None:
 
 # --- calendar ----------------------------------------------------------------------------------
 
-def local_start_end(session: MentorSession) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return (datetime.combine(session.session_date, session.start_time, tzinfo=zone),
-            datetime.combine(session.session_date, session.end_time, tzinfo=zone))
-
-
 def topic_labels(session: MentorSession) -> list[str]:
     known = {t.value: t for t in MentorTopic}
     return [str(known[t].label) for t in session.topics or [] if t in known]
 
 
 def ics(session: MentorSession, *, host: str) -> bytes:
-    """The session in the portal's time zone (RFC 5545), with its place and online link;
-    never who is signed up."""
-    from icalendar import Calendar
-    from icalendar import Event as CalendarEvent
-
-    cal = Calendar()
-    cal.add("prodid", "-//Arbetsgivarportalen//mentor training//SV")
-    cal.add("version", "2.0")
-    entry = CalendarEvent()
-    entry.add("uid", f"mentor-session-{session.id}@{host}")
-    entry.add("dtstamp", datetime.now(tz=utcnow().tzinfo))
-    entry.add("summary", session.title)
-    start, end = local_start_end(session)
-    entry.add("dtstart", start)
-    entry.add("dtend", end)
-    entry.add("location", " – ".join(p for p in (session.location, session.online_url) if p))
-    if session.online_url:
-        entry.add("url", session.online_url)
-    details = [_("Mentor training"), *topic_labels(session)]
-    if session.online_url:
-        details.append(_("Online: %(link)s", link=session.online_url))
-    if session.description:
-        details.append(session.description)
-    entry.add("description", "\n".join(str(d) for d in details))
-    if session.state_enum == ST.CANCELLED:
-        entry.add("status", "CANCELLED")
-    cal.add_component(entry)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    """The session's own facts as a calendar file: never who is signed up."""
+    return meetings.ics(
+        product="mentor training", uid=f"mentor-session-{session.id}@{host}",
+        title=session.title, day=session.session_date, start=session.start_time,
+        end=session.end_time, location=session.location, online_url=session.online_url,
+        details=[_("Mentor training"), *topic_labels(session), session.description],
+        cancelled=session.state_enum == ST.CANCELLED)
 
 
 # --- history -------------------------------------------------------------------------------------
