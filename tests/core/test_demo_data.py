@@ -18,10 +18,9 @@ from portal.employers.models import HiringNeed, Organisation
 from portal.events.models import EventInvitation, EventOrganisation, RecruitmentEvent
 from portal.extensions import db
 from portal.mentor_training.models import MentorSeat, MentorSession
-from portal.placements.models import Placement, PlacementFollowUp
-from portal.supervisors.models import Supervisor
 from portal.participants.enums import WORK_OR_STUDIES
 from portal.participants.models import Outcome, Participant
+from portal.placements.models import Placement, PlacementFollowUp
 from portal.requests import services
 from portal.requests.enums import RequestKind, RequestState
 from portal.requests.models import (
@@ -31,6 +30,7 @@ from portal.requests.models import (
     RequestSubmission,
     ServiceRequest,
 )
+from portal.supervisors.models import Supervisor
 from portal.training.models import Attendance, Cohort, CohortCommitment, Enrolment
 
 S = RequestState
