@@ -1,4 +1,5 @@
-"""Helpers for the browser tests: axe checks, console watching, navigation, mail.
+"""Helpers for the browser tests: axe checks, console watching, navigation, mail,
+and the Swedish text the live app renders (``sv``, ``sv_n``, ``sv_date``, ``sv_label``).
 
 Selectors use ids, hrefs and CSS classes rather than visible text, so the
 tests keep working while the translations change.
@@ -11,9 +12,13 @@ import random
 import re
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
+from flask_babel import force_locale, get_domain, gettext
 from playwright.sync_api import Page, Response, expect
 from stdnum import luhn
 
@@ -40,6 +45,44 @@ def unique_org_number() -> str:
     rest = f"{random.randint(20, 99)}{random.randint(0, 99_999):05d}"
     body = "55" + rest
     return body + luhn.calc_check_digit(body)
+
+
+# --- the live app's Swedish ---------------------------------------------------------
+# Expected texts come from the live app's own catalogs, not from literal Swedish,
+# so the tests keep working while the translations change.
+
+@contextmanager
+def in_swedish(live_server) -> Iterator[None]:
+    """A request context of the live app with the Swedish locale forced."""
+    with live_server.app.test_request_context("/"), force_locale("sv"):
+        yield
+
+
+def sv(live_server, msgid: str, **values) -> str:
+    """What the live app shows for ``msgid`` in Swedish (its own catalogs)."""
+    with in_swedish(live_server):
+        return gettext(msgid, **values)
+
+
+def sv_n(live_server, singular: str, plural: str, count: int, **values) -> str:
+    """The same for a message with a plural form chosen by ``count``; ``num`` may be
+    given apart from it, as templates do (flask_babel.ngettext cannot take both)."""
+    with in_swedish(live_server):
+        text = get_domain().get_translations().ngettext(singular, plural, count)
+        return text % {"num": count, **values}
+
+
+def sv_date(live_server, day: date, fmt: str | None = None) -> str:
+    """A date as the live app's ``date`` filter shows it in Swedish (in ``fmt`` if given)."""
+    with in_swedish(live_server):
+        show = live_server.app.jinja_env.filters["date"]
+        return show(day, fmt) if fmt else show(day)
+
+
+def sv_label(live_server, enum_cls, value: str) -> str:
+    """The Swedish label of a LabelledEnum member."""
+    with in_swedish(live_server):
+        return str(enum_cls(value).label)
 
 
 # --- accessibility -------------------------------------------------------------------

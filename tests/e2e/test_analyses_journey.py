@@ -10,7 +10,7 @@
 
 Every page the tests land on is checked with axe-core (``ui.visit``/``submit``/
 ``follow``, or ``check_a11y`` after an htmx swap). Text is compared with what the
-live app's own catalogs render (``_sv``), not with literal Swedish.
+live app's own catalogs render (``sv``), not with literal Swedish.
 """
 
 from __future__ import annotations
@@ -21,22 +21,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import check_a11y, unique_email, unique_org_number
+from tests.e2e.helpers import check_a11y, sv, unique_email, unique_org_number
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 
 # --- helpers -------------------------------------------------------------------------
-
-def _sv(live_server, msgid: str, **values) -> str:
-    """What the live app shows for ``msgid`` in Swedish (its own catalogs)."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return gettext(msgid, **values)
-
 
 def _today(live_server) -> date:
     from portal.core.dates import local_today
@@ -210,7 +203,7 @@ def test_staff_write_a_needs_analysis_and_read_the_demand_overview(ui, page, liv
     ui.submit("main form button[name=finalise]")
     ui.expect_path(rf"/staff/analyses/{analysis_id}$")
     expect(ui.flash()).to_be_visible()
-    expect(page.locator("main h1 + p strong")).to_have_text(_sv(live_server, "Final"))
+    expect(page.locator("main h1 + p strong")).to_have_text(sv(live_server, "Final"))
     expect(page.locator(f"main form[action='/staff/analyses/{analysis_id}/revise']")) \
         .to_have_count(1)
     expect(page.locator("main form[action$='/finalise']")).to_have_count(0)
@@ -373,7 +366,7 @@ def test_employer_reads_and_answers_a_final_needs_analysis(ui, page, live_server
     answers = page.locator("section[aria-labelledby='answers-title'] .timeline li")
     expect(answers).to_have_count(1)
     expect(answers.first).to_contain_text(comment)
-    expect(answers.first).to_contain_text(_sv(live_server, "Commented"))
+    expect(answers.first).to_contain_text(sv(live_server, "Commented"))
 
     # Staff start a new version and change the number: the employer still sees the
     # final version, and nothing about a draft.

@@ -15,7 +15,7 @@
 
 Every page the tests land on is checked with axe-core (``ui.visit``/``submit``/
 ``follow``, or ``check_a11y`` after an htmx swap). Text is compared with what the
-live app's own catalogs render (``_sv``), not with literal Swedish.
+live app's own catalogs render (``sv``), not with literal Swedish.
 """
 
 from __future__ import annotations
@@ -26,10 +26,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import UI, check_a11y, unique_email, unique_org_number
+from tests.e2e.helpers import (
+    UI,
+    check_a11y,
+    in_swedish,
+    sv,
+    sv_date,
+    sv_label,
+    unique_email,
+    unique_org_number,
+)
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -40,31 +48,18 @@ PERSONNUMMER = "19811218-9876"  # valid checksum: the register must refuse it
 
 # --- helpers -------------------------------------------------------------------------
 
-def _sv(live_server, msgid: str, **values) -> str:
-    """What the live app shows for ``msgid`` in Swedish (its own catalogs)."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return gettext(msgid, **values)
-
-
-def _sv_date(live_server, day: date) -> str:
-    """A date as the live app's ``date`` filter shows it in Swedish."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return live_server.app.jinja_env.filters["date"](day)
-
-
 def _sv_format_date(live_server, day: date) -> str:
     """A date as flask_babel.format_date shows it in Swedish (used in flashes)."""
     from flask_babel import format_date
 
-    with live_server.app.test_request_context("/"), force_locale("sv"):
+    with in_swedish(live_server):
         return format_date(day)
 
 
 def _sv_status(live_server, status: str) -> str:
     from portal.training.enums import EnrolmentStatus
 
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return str(EnrolmentStatus(status).label)
+    return sv_label(live_server, EnrolmentStatus, status)
 
 
 def _reply_by(live_server) -> date:
@@ -207,8 +202,8 @@ def _enrolment_id(row) -> int:
 
 
 def _seats_text(live_server, taken: int, seats: int, waiting: int) -> str:
-    return _sv(live_server, "%(taken)d of %(seats)d seats taken; %(waiting)d on the waiting "
-               "list.", taken=taken, seats=seats, waiting=waiting)
+    return sv(live_server, "%(taken)d of %(seats)d seats taken; %(waiting)d on the waiting "
+              "list.", taken=taken, seats=seats, waiting=waiting)
 
 
 # --- 1: a personnummer is refused; the corrected form registers -------------------
@@ -398,7 +393,7 @@ def test_staff_register_a_participant_and_fill_a_course_with_a_waiting_list(
     ui.expect_path(re.escape(detail) + "(#participants-title)?$")
     expect(ui.flash("error")).to_have_count(0)
     expect(ui.flash()).to_have_count(2)
-    expect(ui.flash().nth(1)).to_have_text(_sv(
+    expect(ui.flash().nth(1)).to_have_text(sv(
         live_server, "The free seat is offered to %(name)s, who has until %(date)s to "
         "answer.", name=registered.name, date=_sv_format_date(live_server, reply_by)))
     dropped = _table(page, live_server, "dropped_out")
@@ -409,7 +404,7 @@ def test_staff_register_a_participant_and_fill_a_course_with_a_waiting_list(
     expect(offered.locator(f"th a[href='/staff/participants/{registered.id}']")) \
         .to_have_count(1)
     expect(_row(page, registered.id).locator("td").nth(1)).to_have_text(
-        _sv(live_server, "answer by %(date)s", date=_sv_date(live_server, reply_by)))
+        sv(live_server, "answer by %(date)s", date=sv_date(live_server, reply_by)))
     assert _moves(_row(page, registered.id)) == ["accept", "decline", "drop_out"]
     expect(_table(page, live_server, "waiting")).to_have_count(0)
     expect(seats).to_have_text(_seats_text(live_server, 15, 15, 0))  # the offer holds it
@@ -426,7 +421,7 @@ def test_staff_register_a_participant_and_fill_a_course_with_a_waiting_list(
     expect(_table(page, live_server, "enrolled").locator("tbody tr")).to_have_count(15)
     expect(_table(page, live_server, "offered")).to_have_count(0)
     expect(_row(page, registered.id).locator("td").nth(1)).to_have_text(
-        _sv(live_server, "since %(date)s", date=_sv_date(live_server, _today(live_server))))
+        sv(live_server, "since %(date)s", date=sv_date(live_server, _today(live_server))))
     expect(seats).to_have_text(_seats_text(live_server, 15, 15, 0))
     _assert_unique_ids(page)
 

@@ -19,7 +19,7 @@
 
 Every page the tests land on is checked with axe-core (``ui.visit``/``submit``/
 ``follow``). Text is compared with what the live app's own catalogs render
-(``_sv``), not with literal Swedish.
+(``sv``), not with literal Swedish.
 """
 
 from __future__ import annotations
@@ -30,42 +30,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale, get_domain, gettext
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import UI, ConsoleWatch, unique_email, unique_org_number
+from tests.e2e.helpers import (
+    UI,
+    ConsoleWatch,
+    sv,
+    sv_date,
+    sv_label,
+    sv_n,
+    unique_email,
+    unique_org_number,
+)
 from tests.support import PASSWORD, mail_text, path_of
 
 pytestmark = pytest.mark.e2e
 
 
 # --- helpers -------------------------------------------------------------------------
-
-def _sv(live_server, msgid: str, **values) -> str:
-    """What the live app shows for ``msgid`` in Swedish (its own catalogs)."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return gettext(msgid, **values)
-
-
-def _sv_n(live_server, singular: str, plural: str, count: int, **values) -> str:
-    """The same for a message with a plural form chosen by ``count``."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        text = get_domain().get_translations().ngettext(singular, plural, count)
-        return text % {"num": count, **values}
-
-
-def _sv_date(live_server, day: date, fmt: str | None = None) -> str:
-    """A date as the live app's ``date`` filter shows it in Swedish."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        show = live_server.app.jinja_env.filters["date"]
-        return show(day, fmt) if fmt else show(day)
-
-
-def _sv_label(live_server, enum_cls, value: str) -> str:
-    """The Swedish label of a LabelledEnum member."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return str(enum_cls(value).label)
-
 
 def _today(live_server) -> date:
     from portal.core.dates import local_today
@@ -200,7 +182,7 @@ def _exactly(text: str) -> re.Pattern:
 
 def _fact(page: Page, live_server, label_msgid: str, scope: str = "main"):
     """The <dd> beside the <dt> with this (translated) label in a summary list."""
-    label = _sv(live_server, label_msgid)
+    label = sv(live_server, label_msgid)
     return page.locator(f"{scope} dl.summary-list > div").filter(
         has=page.locator("dt", has_text=_exactly(label))).locator("dd")
 
@@ -259,7 +241,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     expect(summary).to_be_focused()
     expect(summary.locator("a")).to_have_count(1)
     expect(summary.locator("a[href='#end_time']")).to_have_text(
-        _sv(live_server, "The event must end after it starts."))
+        sv(live_server, "The event must end after it starts."))
     expect(page.locator("#end_time")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#end_time-error")).to_be_visible()
     described = page.locator("#end_time").get_attribute("aria-describedby") or ""
@@ -283,11 +265,11 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     event_id = int(re.search(r"/staff/events/(\d+)", page.url).group(1))
     detail = f"/staff/events/{event_id}"
     view = f"/organisations/{setup.org_id}/events/{event_id}"
-    expect(ui.flash()).to_have_text(_sv(
+    expect(ui.flash()).to_have_text(sv(
         live_server, "The recruitment event “%(title)s” is planned.", title=title))
     expect(page.locator("main h1")).to_have_text(title)
-    when = _sv(live_server, "%(date)s, %(start)s–%(end)s",
-               date=_sv_date(live_server, day, "full"), start="13:00", end="15:30")
+    when = sv(live_server, "%(date)s, %(start)s–%(end)s",
+              date=sv_date(live_server, day, "full"), start="13:00", end="15:30")
     expect(_fact(page, live_server, "When")).to_have_text(when)
     expect(_fact(page, live_server, "Place")).to_have_text(place)
     expect(_fact(page, live_server, "Places for job seekers")).to_have_text("3")
@@ -297,21 +279,21 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     org_row = orgs.filter(has=page.locator(f"th a[href='/organisations/{setup.org_id}']"))
     expect(org_row.locator("td").nth(1)).to_have_text("2")
     expect(org_row.locator("td").nth(2)).to_have_text(
-        _sv_label(live_server, Response, "invited"))
+        sv_label(live_server, Response, "invited"))
     # The request is in progress, and the event says it answers it.
     assert _request_state(live_server, setup.request_id) == RequestState.IN_PROGRESS
     answers = page.locator("section[aria-labelledby='answers-title'] li")
     expect(answers).to_have_count(1)
     expect(answers.locator(f"a[href='/staff/requests/{setup.request_id}']")).to_have_text(
         setup.request_ref)
-    expect(answers).to_contain_text(_sv_label(live_server, RequestState, "in_progress"))
+    expect(answers).to_contain_text(sv_label(live_server, RequestState, "in_progress"))
     _assert_unique_ids(page)
 
     # The organisation is mailed the invitation, with a link to its page of the event.
     invitation, link = ui.mail_to(setup.employer_email, view)
     assert path_of(link) == view
-    assert _sv(live_server, "You are invited to the recruitment event “%(title)s”",
-               title=title) in str(invitation["Subject"])
+    assert sv(live_server, "You are invited to the recruitment event “%(title)s”",
+              title=title) in str(invitation["Subject"])
     assert place in mail_text(invitation)
 
     # --- 3: invite job seekers -----------------------------------------------------------
@@ -324,32 +306,32 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
             f"[value='{person.reference}']) button[type=submit]")
 
     invited_table = invited.locator("table").filter(has=page.locator(
-        "caption", has_text=_exactly(_sv(live_server, "Job seekers invited"))))
+        "caption", has_text=_exactly(sv(live_server, "Job seekers invited"))))
 
     def invited_row(person: Person):
         return invited_table.locator("tbody tr").filter(
             has=page.locator(f"th a[href='/staff/participants/{person.id}']"))
 
-    taken = _sv(live_server, "%(invited)d of %(capacity)d places taken.", invited=0,
-                capacity=3)
+    taken = sv(live_server, "%(invited)d of %(capacity)d places taken.", invited=0,
+               capacity=3)
     expect(invited.locator("p").first).to_have_text(taken)
     for person in (amal, bilal):  # from the list of those who fit the sector
         expect(invite_button(person)).to_have_count(1)
         ui.submit(invite_button(person))
         ui.expect_path(re.escape(detail) + "(#invited-title)?$")
-        expect(ui.flash()).to_have_text(_sv(live_server, "%(name)s is invited.",
-                                            name=person.name))
+        expect(ui.flash()).to_have_text(sv(live_server, "%(name)s is invited.",
+                                           name=person.name))
         expect(invited_row(person)).to_have_count(1)
         expect(invite_button(person)).to_have_count(0)  # no longer offered
     # By case reference.
     page.fill("#case_reference", cecilia.reference)
     ui.submit(invited.locator(f"form[action='{action}']:has(#case_reference) "
                               "button[type=submit]"))
-    expect(ui.flash()).to_have_text(_sv(live_server, "%(name)s is invited.",
-                                        name=cecilia.name))
+    expect(ui.flash()).to_have_text(sv(live_server, "%(name)s is invited.",
+                                       name=cecilia.name))
     expect(invited_table.locator("tbody tr")).to_have_count(3)
     expect(invited_row(cecilia).locator("td").nth(0)).to_have_text(cecilia.reference)
-    expect(invited.locator("p").first).to_have_text(_sv(
+    expect(invited.locator("p").first).to_have_text(sv(
         live_server, "%(invited)d of %(capacity)d places taken.", invited=3, capacity=3))
 
     # A fourth: the event is full. The error is at the case-reference field (and in
@@ -357,7 +339,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     ui.submit(invite_button(dawit), status=422)
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
-    full = _sv(live_server, "The event is full: all %(num)d places are taken.", num=3)
+    full = sv(live_server, "The event is full: all %(num)d places are taken.", num=3)
     expect(summary.locator("a[href='#case_reference']")).to_have_text(full)
     expect(page.locator("#case_reference")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#case_reference-error")).to_contain_text(full)
@@ -373,9 +355,9 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
         has=page.locator(f"th a[href='{detail}']"))
     expect(listed).to_have_count(1)
     expect(listed.locator("td").nth(2)).to_have_text(
-        f"{_sv_date(live_server, day)} 13:00")
+        f"{sv_date(live_server, day)} 13:00")
     expect(listed.locator("td").nth(5)).to_have_text(
-        _sv(live_server, "%(invited)s of %(capacity)s", invited="3", capacity="3"))
+        sv(live_server, "%(invited)s of %(capacity)s", invited="3", capacity="3"))
 
     # --- 4: the employer follows the mail's link, reads the event, and confirms -------------
     emp, emp_watch = _watched_ui(new_context, live_server, smtp)
@@ -399,7 +381,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     expect(_fact(ep, live_server, "Job seekers invited",
                  "section[aria-labelledby='part-title']")).to_have_text("3")
     expect(_fact(ep, live_server, "Your answer")).to_have_text(
-        _sv_label(live_server, Response, "invited"))
+        sv_label(live_server, Response, "invited"))
     nothing_about_job_seekers()
     _assert_unique_ids(ep)
 
@@ -426,10 +408,10 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     # We will come.
     emp.submit(f"main form#answer button[name=answer][value={Response.CONFIRMED.value}]")
     emp.expect_path(re.escape(view) + "$")
-    expect(emp.flash()).to_have_text(_sv(live_server,
-                                         "Thank you: you are registered as coming."))
+    expect(emp.flash()).to_have_text(sv(live_server,
+                                        "Thank you: you are registered as coming."))
     expect(_fact(ep, live_server, "Your answer")).to_have_text(
-        _sv_label(live_server, Response, "confirmed"))
+        sv_label(live_server, Response, "confirmed"))
     expect(ep.locator(f"main form#answer button[value={Response.CONFIRMED.value}]")
            ).to_have_count(0)
     nothing_about_job_seekers()
@@ -438,22 +420,22 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     # Staff hear of it by mail, with a link to the event.
     answer, staff_link = ui.mail_to(staff_email, detail)
     assert path_of(staff_link) == detail
-    assert _sv(live_server, "%(org)s will come to “%(title)s”", org=setup.org_name,
-               title=title) in str(answer["Subject"])
+    assert sv(live_server, "%(org)s will come to “%(title)s”", org=setup.org_name,
+              title=title) in str(answer["Subject"])
 
     # --- 5: the day comes; staff mark it held, who came, and the results ------------------
     _move_event_to(live_server, event_id, today - timedelta(days=1))
     ui.visit(staff_link)
     expect(org_row.locator("td").nth(2)).to_contain_text(
-        _sv_label(live_server, Response, "confirmed"))
+        sv_label(live_server, Response, "confirmed"))
     expect(page.locator(f"main a[href='{detail}/attendance']")).to_have_count(0)
     page.select_option("#to", EventState.HELD.value)
     ui.submit(f"main form[action='{detail}/transition'] button[type=submit]")
     ui.expect_path(re.escape(detail) + "$")
-    expect(ui.flash()).to_have_text(_sv(live_server, "The event is now “%(state)s”.",
-                                        state=_sv_label(live_server, EventState, "held")))
+    expect(ui.flash()).to_have_text(sv(live_server, "The event is now “%(state)s”.",
+                                       state=sv_label(live_server, EventState, "held")))
     expect(_fact(page, live_server, "Status")).to_have_text(
-        _sv_label(live_server, EventState, "held"))
+        sv_label(live_server, EventState, "held"))
     expect(page.locator("#to")).to_have_count(0)
     expect(invite_button(dawit)).to_have_count(0)  # no more invitations
     _assert_unique_ids(page)
@@ -471,7 +453,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     _assert_unique_ids(page)
     ui.submit(sheet.locator("button[type=submit]"))
     ui.expect_path(re.escape(detail) + "/attendance$")
-    expect(ui.flash()).to_have_text(_sv_n(
+    expect(ui.flash()).to_have_text(sv_n(
         live_server, "Attendance saved: %(num)d row changed.",
         "Attendance saved: %(num)d rows changed.", 3))
     for person, mark in marks.items():
@@ -497,7 +479,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     ui.submit("main form button[type=submit]", status=422)
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
-    too_many = _sv(live_server, "More people are ticked as hired than the number of hires.")
+    too_many = sv(live_server, "More people are ticked as hired than the number of hires.")
     expect(summary.locator("a")).to_have_count(1)
     expect(summary.locator("a[href='#hired']")).to_have_text(too_many)
     expect(page.locator("#hired-error")).to_contain_text(too_many)
@@ -515,17 +497,17 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     page.uncheck(f"#hired input[type=checkbox][value='{bilal.id}']")
     ui.submit("main form button[type=submit]")
     ui.expect_path(re.escape(detail) + "(#organisations-title)?$")
-    expect(ui.flash()).to_have_text(_sv(live_server, "The results of %(org)s are saved.",
-                                        org=setup.org_name))
+    expect(ui.flash()).to_have_text(sv(live_server, "The results of %(org)s are saved.",
+                                       org=setup.org_name))
     counts = org_row.locator("td.numeric")
     expect(counts).to_have_count(4)  # vacancies, interviews, offers, hires
     expect(counts).to_have_text(["2", "2", "1", "1"])
-    came = _sv_label(live_server, Attendance, "attended")
+    came = sv_label(live_server, Attendance, "attended")
     expect(invited_row(amal).locator("td").nth(1)).to_have_text(
-        f"{came} – {_sv(live_server, 'hired')}")
+        f"{came} – {sv(live_server, 'hired')}")
     expect(invited_row(bilal).locator("td").nth(1)).to_have_text(came)
     expect(invited_row(cecilia).locator("td").nth(1)).to_have_text(
-        _sv_label(live_server, Attendance, "absent"))
+        sv_label(live_server, Attendance, "absent"))
 
     # Amal's page: employed at the organisation, at the event.
     ui.follow(invited_row(amal).locator(f"th a[href='/staff/participants/{amal.id}']"))
@@ -534,9 +516,9 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     expect(outcomes).to_have_count(1)
     cells = outcomes.first.locator("td")
     expect(cells.nth(0).locator(f"a[href='{detail}']")).to_have_text(title)
-    expect(cells.nth(1)).to_have_text(_sv_label(live_server, Checkpoint, "end"))
+    expect(cells.nth(1)).to_have_text(sv_label(live_server, Checkpoint, "end"))
     expect(cells.nth(2)).to_contain_text(
-        f"{_sv_label(live_server, OutcomeStatus, 'employed')}, {setup.org_name}")
+        f"{sv_label(live_server, OutcomeStatus, 'employed')}, {setup.org_name}")
     events = page.locator("section[aria-labelledby='events-title'] li")
     expect(events.filter(has=page.locator(f"a[href='{detail}']"))).to_contain_text(
         came.lower())
@@ -546,7 +528,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     # The employer sees their own results, as counts, and still no one's name.
     emp.visit(view)
     expect(_fact(ep, live_server, "Status")).to_have_text(
-        _sv_label(live_server, EventState, "held"))
+        sv_label(live_server, EventState, "held"))
     own = "section[aria-labelledby='results-title']"
     expect(_fact(ep, live_server, "Interviews held", own)).to_have_text("2")
     expect(_fact(ep, live_server, "Job offers", own)).to_have_text("1")

@@ -18,7 +18,7 @@
 
 Every page the tests land on is checked with axe-core (``ui.visit``/``submit``/
 ``follow``). Text is compared with what the live app's own catalogs render
-(``_sv``), not with literal Swedish.
+(``sv``), not with literal Swedish.
 """
 
 from __future__ import annotations
@@ -29,42 +29,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale, get_domain, gettext
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import UI, unique_email, unique_org_number
+from tests.e2e.helpers import UI, sv, sv_date, sv_label, sv_n, unique_email, unique_org_number
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 
 # --- helpers -------------------------------------------------------------------------
-
-def _sv(live_server, msgid: str, **values) -> str:
-    """What the live app shows for ``msgid`` in Swedish (its own catalogs)."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return gettext(msgid, **values)
-
-
-def _sv_n(live_server, singular: str, plural: str, count: int, **values) -> str:
-    """The same for a message with a plural form chosen by ``count``; ``num`` may be
-    given apart from it, as templates do (flask_babel.ngettext cannot take both)."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        text = get_domain().get_translations().ngettext(singular, plural, count)
-        return text % {"num": count, **values}
-
-
-def _sv_date(live_server, day: date) -> str:
-    """A date as the live app's ``date`` filter shows it in Swedish."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return live_server.app.jinja_env.filters["date"](day)
-
-
-def _sv_label(live_server, enum_cls, value: str) -> str:
-    """The Swedish label of a LabelledEnum member."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return str(enum_cls(value).label)
-
 
 def _today(live_server) -> date:
     from portal.core.dates import local_today
@@ -169,7 +142,7 @@ def _table(page: Page, live_server, status: str):
     """The course page's table of enrolments with this status (caption = its label)."""
     from portal.training.enums import EnrolmentStatus
 
-    label = _sv_label(live_server, EnrolmentStatus, status)
+    label = sv_label(live_server, EnrolmentStatus, status)
     return _participants(page).locator("table").filter(
         has=page.locator(f"caption:text-is('{label}')"))
 
@@ -229,13 +202,13 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
 
     # --- 1: planned → recruiting → running ---------------------------------------------
     ui.visit(detail)
-    expect(state).to_have_text(_sv_label(live_server, CohortState, "planned"))
+    expect(state).to_have_text(sv_label(live_server, CohortState, "planned"))
     expect(page.locator(f"main a[href='{detail}/attendance']")).to_have_count(0)
     expect(page.locator(f"main a[href='{detail}/outcomes']")).to_have_count(0)
     _move(ui, page, detail, "recruiting")
-    expect(state).to_have_text(_sv_label(live_server, CohortState, "recruiting"))
+    expect(state).to_have_text(sv_label(live_server, CohortState, "recruiting"))
     _move(ui, page, detail, "running")
-    expect(state).to_have_text(_sv_label(live_server, CohortState, "running"))
+    expect(state).to_have_text(sv_label(live_server, CohortState, "running"))
     expect(page.locator("#to option[value='completed']")).to_have_count(1)
     eids = {p.id: _enrolment_id(_row(page, p.id)) for p in course.people}
     _assert_unique_ids(page)
@@ -269,7 +242,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     page.fill(f"#{wrong}", "12")
     ui.submit(sheet.locator("button[type=submit]"))
     ui.expect_path(re.escape(detail) + rf"/attendance\?week={course.start.isoformat()}$")
-    expect(ui.flash()).to_have_text(_sv_n(
+    expect(ui.flash()).to_have_text(sv_n(
         live_server, "Attendance saved: %(num)d row changed.",
         "Attendance saved: %(num)d rows changed.", 4))
     for person_id, (present, absent) in hours.items():
@@ -291,12 +264,12 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     dropped = _table(page, live_server, "dropped_out")
     expect(dropped.locator(f"th a[href='/staff/participants/{dawit.id}']")).to_have_count(1)
     expect(_row(page, dawit.id).locator("td").nth(1)).to_have_text(
-        f"{_sv_date(live_server, today)}: {reason}")
+        f"{sv_date(live_server, today)}: {reason}")
     expect(_table(page, live_server, "enrolled")).to_have_count(0)
 
     # The course is over: no more moves on the rows, outcomes are offered.
     _move(ui, page, detail, "completed")
-    expect(state).to_have_text(_sv_label(live_server, CohortState, "completed"))
+    expect(state).to_have_text(sv_label(live_server, CohortState, "completed"))
     expect(page.locator("#to")).to_have_count(0)
     expect(_participants(page).locator("select[id^='action-']")).to_have_count(0)
     expect(page.locator(f"main a[href='{detail}/attendance']")).to_have_count(1)
@@ -309,21 +282,21 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     rows = page.locator("main table tbody tr")
     expect(rows).to_have_count(4)
     summary_text = page.locator("#outcome-summary")
-    left = _sv_n(live_server, "%(num)d person has left the course.",
-                 "%(num)d people have left the course.", 4)
+    left = sv_n(live_server, "%(num)d person has left the course.",
+                "%(num)d people have left the course.", 4)
 
     def summary_says(num: int, known: int) -> str:
-        return _sv(live_server, "%(num)d of %(known)d with a recorded outcome at the end "
-                   "went on to work or studies.", num=num, known=known) + " " + left
+        return sv(live_server, "%(num)d of %(known)d with a recorded outcome at the end "
+                  "went on to work or studies.", num=num, known=known) + " " + left
 
     expect(summary_text).to_have_text(summary_says(0, 0))
-    completed_label = _sv_label(live_server, EnrolmentStatus, "completed")
+    completed_label = sv_label(live_server, EnrolmentStatus, "completed")
     for person in (amal, bilal, cecilia):
         expect(_outcome_row(page, person.id).locator("td").nth(0)).to_have_text(
-            f"{_sv_date(live_server, today)} – {completed_label}")
+            f"{sv_date(live_server, today)} – {completed_label}")
     expect(_outcome_row(page, dawit.id).locator("td").nth(0)).to_have_text(
-        f"{_sv_date(live_server, today)} – "
-        f"{_sv_label(live_server, EnrolmentStatus, 'dropped_out')}")
+        f"{sv_date(live_server, today)} – "
+        f"{sv_label(live_server, EnrolmentStatus, 'dropped_out')}")
     _assert_unique_ids(page)
 
     def record(person: Person) -> None:
@@ -340,7 +313,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
         if status == 200:
             # (the fragment from the error summary's link survives the redirect)
             ui.expect_path(re.escape(overview) + "(#organisation_id)?$")
-            expect(ui.flash()).to_have_text(_sv(
+            expect(ui.flash()).to_have_text(sv(
                 live_server, "The outcome for %(name)s is saved.", name=person.name))
 
     # Amal: employed, permanently, 30 h/week, at the committed employer.
@@ -389,16 +362,16 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
 
     # The overview: three recorded, all in work or studies; four left.
     expect(summary_text).to_have_text(summary_says(3, 3))
-    employed = _sv_label(live_server, OutcomeStatus, "employed")
-    permanent = _sv_label(live_server, EmploymentForm, "permanent").lower()
-    fixed_term = _sv_label(live_server, EmploymentForm, "fixed_term").lower()
+    employed = sv_label(live_server, OutcomeStatus, "employed")
+    permanent = sv_label(live_server, EmploymentForm, "permanent").lower()
+    fixed_term = sv_label(live_server, EmploymentForm, "fixed_term").lower()
     at_end = [
         (amal, f"{employed}, {course.org_name} ({permanent})"),
-        (bilal, _sv_label(live_server, OutcomeStatus, "studies")),
+        (bilal, sv_label(live_server, OutcomeStatus, "studies")),
         (cecilia, f"{employed}, {other_employer} ({fixed_term})"),
     ]
-    change = _sv(live_server, "Change")
-    end_label = _sv_label(live_server, Checkpoint, "end")
+    change = sv(live_server, "Change")
+    end_label = sv_label(live_server, Checkpoint, "end")
     for who, text in at_end:
         cell = _outcome_row(page, who.id).locator("td").nth(1)
         expect(cell).to_contain_text(text)
@@ -406,9 +379,9 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
             f"{change} – {end_label}, {who.name}")
     expect(_outcome_row(page, dawit.id).locator("td").nth(1).locator(
         f"a[href='{overview}/{eids[dawit.id]}/end']")).to_have_text(
-        f"{_sv(live_server, 'Record')} – {end_label}, {dawit.name}")
+        f"{sv(live_server, 'Record')} – {end_label}, {dawit.name}")
     # Each follow-up is due 90 days after leaving: not yet, so no link to record it.
-    due_text = _sv(live_server, "Due on %(date)s", date=_sv_date(live_server, due))
+    due_text = sv(live_server, "Due on %(date)s", date=sv_date(live_server, due))
     for who in course.people:
         cell = _outcome_row(page, who.id).locator("td").nth(2)
         expect(cell).to_have_text(due_text)
@@ -422,11 +395,11 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     cells = outcomes.first.locator("td")
     expect(cells.nth(0).locator(f"a[href='{overview}']")).to_have_text(course.title)
     expect(cells.nth(1)).to_have_text(end_label)
-    hours_text = _sv(live_server, "%(hours)d h/week", hours=30)
+    hours_text = sv(live_server, "%(hours)d h/week", hours=30)
     expect(cells.nth(2)).to_contain_text(f"{employed}, {course.org_name} ({permanent}, "
                                          f"{hours_text})")
     expect(cells.nth(2)).to_contain_text(note)
-    expect(cells.nth(3)).to_have_text(_sv_date(live_server, today))
+    expect(cells.nth(3)).to_have_text(sv_date(live_server, today))
     _assert_unique_ids(page)
     ui.log_out()
 
@@ -451,10 +424,10 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     ui.follow(page.locator(f"main a[href='{view}']"))
     ui.expect_path(re.escape(view) + "$")
     expect(page.locator("main h1")).to_have_text(course.title)
-    expect(state).to_have_text(_sv_label(live_server, CohortState, "completed"))
+    expect(state).to_have_text(sv_label(live_server, CohortState, "completed"))
     part = page.locator("section[aria-labelledby='commitment-title'] dl.summary-list > div")
     expect(part.first.locator("dd")).to_have_text(
-        _sv_label(live_server, CommitmentStatus, "committed"))
+        sv_label(live_server, CommitmentStatus, "committed"))
     expect(part.nth(2).locator("dd")).to_have_text("2")  # hires
     expect(page.locator("#participants-title")).to_have_count(0)
     nothing_about_participants()

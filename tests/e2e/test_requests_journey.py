@@ -9,7 +9,7 @@
 
 Every page the tests land on is checked with axe-core (``ui.visit``/``submit``/
 ``follow``, or ``check_a11y`` after an htmx swap). Text is compared with what
-the live app's own catalogs render (``_sv``), not with literal Swedish.
+the live app's own catalogs render (``sv``), not with literal Swedish.
 """
 
 from __future__ import annotations
@@ -21,22 +21,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import UI, ConsoleWatch, check_a11y, unique_email, unique_org_number
+from tests.e2e.helpers import UI, ConsoleWatch, check_a11y, sv, unique_email, unique_org_number
 from tests.support import PASSWORD, mail_link, mail_text, path_of
 
 pytestmark = pytest.mark.e2e
 
 
 # --- helpers -------------------------------------------------------------------------
-
-def _sv(live_server, msgid: str, **values) -> str:
-    """What the live app shows for ``msgid`` in Swedish (its own catalogs)."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return gettext(msgid, **values)
-
 
 def _today(live_server) -> date:
     from portal.core.dates import local_today
@@ -316,7 +309,7 @@ def test_employer_records_a_need_and_submits_each_kind_of_request(ui, page, live
     for request_id, ref in submitted.values():
         view = f"/organisations/{emp.org_id}/requests/{request_id}"
         msg, link = _mail_about(
-            ui, emp.email, _sv(live_server, "We have received your request %(ref)s", ref=ref),
+            ui, emp.email, sv(live_server, "We have received your request %(ref)s", ref=ref),
             view)
         assert str(msg["To"]) == emp.email
         assert path_of(link) == view
@@ -377,10 +370,10 @@ def test_staff_ask_for_more_information_and_the_employer_resubmits(
     # The employer hears of both by mail: a link, never the message itself.
     view = f"/organisations/{emp.org_id}/requests/{req_id}"
     msg_mail, msg_link = _mail_about(
-        ui, emp.email, _sv(live_server, "New message about %(ref)s", ref=ref), view)
+        ui, emp.email, sv(live_server, "New message about %(ref)s", ref=ref), view)
     status_mail, _status_link = _mail_about(
-        ui, emp.email, _sv(live_server, "%(ref)s: %(state)s", ref=ref,
-                           state=_sv(live_server, "Needs more information")), view)
+        ui, emp.email, sv(live_server, "%(ref)s: %(state)s", ref=ref,
+                          state=sv(live_server, "Needs more information")), view)
     for mail in (msg_mail, status_mail):
         assert emp.email in str(mail["To"])
         assert message not in _whole_mail(mail), "the message text is in the mail"
@@ -400,7 +393,7 @@ def test_staff_ask_for_more_information_and_the_employer_resubmits(
         page.keyboard.press("Enter")
     assert answer.value.status == 200
     expect(unread.locator(f"a[href='{view}#conversation']")).to_have_count(0)
-    expect(unread).to_contain_text(_sv(live_server, "No unread messages."))
+    expect(unread).to_contain_text(sv(live_server, "No unread messages."))
     assert _same_document(page), "marking as read reloaded the page"
     ui.expect_path(r"/organisation$")
     # The button is gone with the message: focus goes to the region, not to <body>.
@@ -427,8 +420,8 @@ def test_staff_ask_for_more_information_and_the_employer_resubmits(
     expect(ui.flash()).to_be_visible()
     expect(page.locator("main .thread li").last).to_contain_text(reply)
     reply_mail, _link = _mail_about(
-        staff, staff_email, _sv(live_server, "%(org)s wrote about %(ref)s", org=emp.org_name,
-                                ref=ref), f"/staff/requests/{req_id}")
+        staff, staff_email, sv(live_server, "%(org)s wrote about %(ref)s", org=emp.org_name,
+                               ref=ref), f"/staff/requests/{req_id}")
     assert reply not in _whole_mail(reply_mail)
     ui.follow(page.locator(f"main a[href='{view}/edit']"))
 
@@ -518,7 +511,7 @@ def test_dashboard_filter_and_withdrawing_a_request(ui, page, live_server, smtp,
     ui.submit("main form button[type=submit]")
     ui.expect_path(re.escape(placement) + "$")
     expect(ui.flash()).to_contain_text(placement_ref)
-    withdrawn = _sv(live_server, "Withdrawn")
+    withdrawn = sv(live_server, "Withdrawn")
     expect(page.locator("main h1 + p .badge-withdrawn")).to_have_text(withdrawn)
     last = page.locator("main ol.timeline > li").last
     expect(last.locator(".badge-withdrawn")).to_have_text(withdrawn)
@@ -526,8 +519,8 @@ def test_dashboard_filter_and_withdrawing_a_request(ui, page, live_server, smtp,
     expect(last).to_contain_text(emp.name)
     expect(page.locator(f"main a[href='{placement}/withdraw']")).to_have_count(0)
     expect(page.locator(f"main a[href='{placement}/edit']")).to_have_count(0)
-    _mail_about(ui, emp.email, _sv(live_server, "%(ref)s: %(state)s", ref=placement_ref,
-                                   state=withdrawn), placement)
+    _mail_about(ui, emp.email, sv(live_server, "%(ref)s: %(state)s", ref=placement_ref,
+                                  state=withdrawn), placement)
 
     # Closed requests: the withdrawn one is there, the open ones are not.
     ui.visit("/organisation")
@@ -619,7 +612,7 @@ def test_staff_inbox_filters_in_place_takes_a_request_and_shows_my_day(live_serv
     expect(inbox.get_by_role("link", name=course_ref)).to_be_visible()
     # Take the course request from the list: its row is swapped in place (htmx).
     _mark_document(page)
-    inbox.get_by_role("button", name=_sv(live_server, "Take %(ref)s", ref=course_ref),
+    inbox.get_by_role("button", name=sv(live_server, "Take %(ref)s", ref=course_ref),
                       exact=True).click()
     expect(page.locator(f"#row-{course_id}")).to_contain_text("Omar E2E-Inbox")
     assert _same_document(page)
@@ -631,9 +624,9 @@ def test_staff_inbox_filters_in_place_takes_a_request_and_shows_my_day(live_serv
     staff.visit("/staff/requests/")
     _mark_document(page)
     row = page.locator(f"#row-{event_id}")
-    row.get_by_role("button", name=_sv(live_server, "Move %(ref)s to “%(state)s”",
-                                        ref=event_ref,
-                                        state=_sv(live_server, "In review"))).click()
+    row.get_by_role("button", name=sv(live_server, "Move %(ref)s to “%(state)s”",
+                                       ref=event_ref,
+                                       state=sv(live_server, "In review"))).click()
     expect(row.locator(".badge-in_review")).to_be_visible()
     assert _same_document(page)
     check_a11y(page)
@@ -645,7 +638,7 @@ def test_staff_inbox_filters_in_place_takes_a_request_and_shows_my_day(live_serv
         page.locator("#bulk-form button[type=submit]").click()
     check_a11y(page)
     with page.expect_navigation():
-        page.get_by_role("button", name=_sv(live_server, "Yes, change them")).click()
+        page.get_by_role("button", name=sv(live_server, "Yes, change them")).click()
     expect(page.locator(".flash-success")).to_be_visible()
     # My day lists the event among the open requests no one handles.
     staff.visit("/staff/requests/my-day")

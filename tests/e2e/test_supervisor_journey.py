@@ -26,7 +26,7 @@
 
 Every page the tests land on is checked with axe-core (``ui.visit``/``submit``/
 ``follow``, and ``check_a11y`` after the register's htmx swap). Text is compared
-with what the live app's own catalogs render (``_sv``), not with literal Swedish.
+with what the live app's own catalogs render (``sv``), not with literal Swedish.
 """
 
 from __future__ import annotations
@@ -38,13 +38,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale, get_domain, gettext
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
     UI,
     ConsoleWatch,
     check_a11y,
+    sv,
+    sv_date,
+    sv_label,
+    sv_n,
     unique_email,
     unique_org_number,
 )
@@ -56,31 +59,6 @@ NEW_PASSWORD = "Grå-skottkärra-vid-sjö-2027"
 
 
 # --- helpers -------------------------------------------------------------------------
-
-def _sv(live_server, msgid: str, **values) -> str:
-    """What the live app shows for ``msgid`` in Swedish (its own catalogs)."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return gettext(msgid, **values)
-
-
-def _sv_n(live_server, singular: str, plural: str, count: int, **values) -> str:
-    """The same for a message with a plural form chosen by ``count``."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        text = get_domain().get_translations().ngettext(singular, plural, count)
-        return text % {"num": count, **values}
-
-
-def _sv_date(live_server, day: date) -> str:
-    """A date as the live app's ``date`` filter shows it in Swedish."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return live_server.app.jinja_env.filters["date"](day)
-
-
-def _sv_label(live_server, enum_cls, value: str) -> str:
-    """The Swedish label of a LabelledEnum member."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return str(enum_cls(value).label)
-
 
 def _today(live_server) -> date:
     from portal.core.dates import local_today
@@ -264,7 +242,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(sp.locator("main h1")).to_be_visible()
     sup.follow(sp.locator("main a#supervisor-sign-up-link[href='/supervisors/sign-up']"))
     sup.expect_path(r"/supervisors/sign-up$")
-    expect(sp.locator("main h1")).to_have_text(_sv(live_server, "Become a supervisor"))
+    expect(sp.locator("main h1")).to_have_text(sv(live_server, "Become a supervisor"))
     expect(sp.locator("#capacity")).to_have_value("1")  # one at a time, to begin with
     for selector, value in typed.items():
         sp.fill(selector, value)
@@ -273,7 +251,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     _assert_unique_ids(sp)
     sup.submit("#sign-up-form button[type=submit]", status=422)
     _expect_error_summary_for(
-        sp, "consent", _sv(live_server, "Tick the box to agree to how your details are used."))
+        sp, "consent", sv(live_server, "Tick the box to agree to how your details are used."))
     for selector, value in typed.items():
         expect(sp.locator(selector)).to_have_value(value)
     expect(sp.locator("#sectors input[value='cleaning']")).to_be_checked()
@@ -288,7 +266,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     sp.check("#consent")
     sup.submit("#sign-up-form button[type=submit]")
     sup.expect_path(r"/supervisors/sign-up/done$")
-    expect(sp.locator("#signed-up .lead")).to_have_text(_sv(
+    expect(sp.locator("#signed-up .lead")).to_have_text(sv(
         live_server, "We have sent a mail to %(email)s. Follow the link in it to confirm "
         "your address; then the labour-market unit looks at your sign-up.",
         email=sup_email))
@@ -297,13 +275,13 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
 
     # --- 2: the confirmation mail's link confirms the address --------------------------------
     confirm_mail, confirm_link = ui.mail_to(sup_email, "/supervisors/confirm/")
-    assert _sv(live_server, "Confirm your sign-up as a supervisor") in str(
+    assert sv(live_server, "Confirm your sign-up as a supervisor") in str(
         confirm_mail["Subject"])
     assert sup_name in mail_text(confirm_mail)
     sup.visit(confirm_link)
     sup.expect_path(r"/supervisors/confirmed$")
     expect(sp.locator("#confirmed h1")).to_have_text(
-        _sv(live_server, "Thank you, your address is confirmed"))
+        sv(live_server, "Thank you, your address is confirmed"))
     assert _supervisor(live_server, sup_email)[1] == SupervisorStatus.PENDING
 
     # --- 3: staff approve; the supervisor chooses a password and logs in ---------------------
@@ -319,7 +297,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(page.locator("#supervisors tbody tr:not([data-status='pending'])")).to_have_count(0)
     expect(row.locator("td").nth(0)).to_have_text(setup.org_name)
     expect(row.locator("td").nth(3)).to_have_text(
-        _sv_label(live_server, SupervisorStatus, "pending"))
+        sv_label(live_server, SupervisorStatus, "pending"))
     expect(row.locator("td[data-free]")).to_have_attribute("data-free", "1")
     check_a11y(page)  # after the swap
     _assert_unique_ids(page)
@@ -333,29 +311,29 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     _assert_unique_ids(page)
     ui.submit("#approve-form button[type=submit]")
     ui.expect_path(re.escape(profile) + "$")
-    expect(ui.flash()).to_have_text(_sv(
+    expect(ui.flash()).to_have_text(sv(
         live_server, "%(name)s is approved and has been mailed a link to their page.",
         name=sup_name))
     expect(page.locator("#supervisor-status")).to_have_attribute("data-status", "approved")
     expect(page.locator("#supervisor-status")).to_have_text(
-        _sv_label(live_server, SupervisorStatus, "approved"))
+        sv_label(live_server, SupervisorStatus, "approved"))
     expect(page.locator("#approve-form")).to_have_count(0)
 
     welcome, welcome_link = ui.mail_to(sup_email, "/password/reset/")
-    assert _sv(live_server, "You are approved as a supervisor") in str(welcome["Subject"])
+    assert sv(live_server, "You are approved as a supervisor") in str(welcome["Subject"])
     sup.visit(welcome_link)
     sp.fill("#password", NEW_PASSWORD)
     sp.fill("#password_repeat", NEW_PASSWORD)
     sup.submit()
     sup.expect_path(r"/login$")
     expect(sup.flash()).to_have_text(
-        _sv(live_server, "Your new password is saved. Log in with it."))
+        sv(live_server, "Your new password is saved. Log in with it."))
     sp.fill("#email", sup_email)
     sp.fill("#password", NEW_PASSWORD)
     sup.submit()
     sup.expect_path(r"/supervisor/$")
     home = sp.locator("#supervisor-home")
-    expect(home.locator("h1")).to_have_text(_sv(live_server, "My supervisor page"))
+    expect(home.locator("h1")).to_have_text(sv(live_server, "My supervisor page"))
     expect(sp.locator("#home-workplace")).to_have_text(setup.org_name)
     expect(sp.locator("#home-trained")).to_have_attribute("data-trained", "no")
     expect(sp.locator("#mentor-trained-on")).to_have_attribute("data-date", "")
@@ -367,19 +345,19 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     # --- 4: the supervisor signs up for the mentor training ----------------------------------
     offered = sp.locator(f"#mentor-open-sessions li[data-session='{setup.session_id}']")
     expect(offered).to_contain_text(setup.session_title)
-    expect(offered).to_contain_text(_sv_n(live_server, "%(num)d place left.",
-                                          "%(num)d places left.", 12))
+    expect(offered).to_contain_text(sv_n(live_server, "%(num)d place left.",
+                                         "%(num)d places left.", 12))
     sup.submit(offered.locator("button[type=submit]"))
     sup.expect_path(r"/supervisor/$")
-    expect(sup.flash()).to_have_text(_sv(
+    expect(sup.flash()).to_have_text(sv(
         live_server, "You have a place at “%(title)s”. A confirmation is on its way by mail.",
         title=setup.session_title))
     mine = sp.locator(f"#mentor-my-sessions li[data-session='{setup.session_id}']")
     expect(mine).to_have_attribute("data-status", "booked")
-    expect(mine).to_contain_text(_sv(live_server, "You have a place."))
+    expect(mine).to_contain_text(sv(live_server, "You have a place."))
     expect(offered).to_have_count(0)
     _assert_unique_ids(sp)
-    _mail_with_subject(ui, sup_email, _sv(
+    _mail_with_subject(ui, sup_email, sv(
         live_server, "You have a place at the mentor training “%(title)s”",
         title=setup.session_title), "/supervisor/")
     sup.log_out()
@@ -399,9 +377,9 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     _assert_unique_ids(page)
     ui.submit("#held-form button[type=submit]")
     ui.expect_path(re.escape(session_page) + "$")
-    held = _sv_label(live_server, SessionState, "held")
-    expect(ui.flash()).to_have_text(_sv(live_server, "The session is now “%(state)s”.",
-                                        state=held))
+    held = sv_label(live_server, SessionState, "held")
+    expect(ui.flash()).to_have_text(sv(live_server, "The session is now “%(state)s”.",
+                                       state=held))
     expect(page.locator("#held-form")).to_have_count(0)
     ui.follow(page.locator("#attendance-link"))
     ui.expect_path(re.escape(session_page) + "/attendance$")
@@ -415,13 +393,13 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     _assert_unique_ids(page)
     ui.submit(sheet.locator("button[type=submit]"))
     ui.expect_path(re.escape(session_page) + "/attendance$")
-    expect(ui.flash()).to_have_text(_sv_n(
+    expect(ui.flash()).to_have_text(sv_n(
         live_server, "Attendance saved: %(num)d row changed.",
         "Attendance saved: %(num)d rows changed.", 1))
     expect(came).to_have_value("yes")
     assert _supervisor(live_server, sup_email)[2] == day
 
-    trained_text = _sv(live_server, "Trained %(date)s", date=_sv_date(live_server, day))
+    trained_text = sv(live_server, "Trained %(date)s", date=sv_date(live_server, day))
     ui.visit(profile)
     expect(page.locator("#supervisor-trained")).to_have_attribute("data-trained", "yes")
     expect(page.locator("#supervisor-trained")).to_have_text(trained_text)
@@ -436,12 +414,12 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(match.locator("th")).to_contain_text(sup_name)
     reasons = match.locator("td ul li")
     expect(reasons).to_have_count(5)
-    for why in (_sv(live_server, "At the organisation that asked"),
-                _sv(live_server, "Takes people in the request's sector"),
-                _sv(live_server, "%(free)d of %(capacity)d places free in the period",
-                    free=1, capacity=1),
-                _sv(live_server, "Available from the requested start"),
-                _sv(live_server, "Has attended mentor training")):
+    for why in (sv(live_server, "At the organisation that asked"),
+                sv(live_server, "Takes people in the request's sector"),
+                sv(live_server, "%(free)d of %(capacity)d places free in the period",
+                   free=1, capacity=1),
+                sv(live_server, "Available from the requested start"),
+                sv(live_server, "Has attended mentor training")):
         expect(reasons.filter(has_text=why).locator(".check-ok")).to_have_count(1)
     expect(match.locator(".check-invalid")).to_have_count(0)
     _assert_unique_ids(page)
@@ -483,8 +461,8 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     placement_id = int(re.search(r"/staff/placements/(\d+)$", page.url).group(1))
     detail = f"/staff/placements/{placement_id}"
     full_name = f"{setup.first_name} {setup.last_name}"
-    expect(ui.flash()).to_have_text(_sv(live_server, "The placement for %(name)s is proposed.",
-                                        name=full_name))
+    expect(ui.flash()).to_have_text(sv(live_server, "The placement for %(name)s is proposed.",
+                                       name=full_name))
     state = page.locator("#placement-state")
     expect(state).to_have_attribute("data-state", "proposed")
     expect(page.locator("#checks")).to_have_attribute("data-check", "none")
@@ -494,7 +472,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     ui.follow(page.locator(f"main a[href='{detail}/agree']"))
     ui.expect_path(re.escape(detail) + "/agree$")
     expect(page.locator("#checks")).to_have_attribute("data-check", "none")
-    expect(page.locator("#checks")).to_have_text(_sv(
+    expect(page.locator("#checks")).to_have_text(sv(
         live_server, "No problems found: the supervisor has room, the participant has no "
         "other placement at the time, and the rules are kept."))
     expect(page.locator("#agree-blocked")).to_have_count(0)
@@ -503,17 +481,17 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     ui.submit("#agree-form button[type=submit]")
     ui.expect_path(re.escape(detail) + "$")
     expect(ui.flash()).to_have_text(
-        _sv(live_server, "The placement is agreed; its follow-ups are scheduled."))
+        sv(live_server, "The placement is agreed; its follow-ups are scheduled."))
     expect(state).to_have_attribute("data-state", "agreed")
     ui.submit(f"main form[action='{detail}/activate'] button[type=submit]")
     ui.expect_path(re.escape(detail) + "$")
-    expect(ui.flash()).to_have_text(_sv(live_server, "The placement is active."))
+    expect(ui.flash()).to_have_text(sv(live_server, "The placement is active."))
     expect(state).to_have_attribute("data-state", "active")
     expect(page.locator("tr.check-in")).to_have_count(0)
     _assert_unique_ids(page)
 
     # --- 7: the supervisor follows the mail, logs in, and files this week's check-in ---------
-    agreed_mail, page_link = _mail_with_subject(ui, sup_email, _sv(
+    agreed_mail, page_link = _mail_with_subject(ui, sup_email, sv(
         live_server, "A placement with you: %(name)s at %(host)s", name=setup.first_name,
         host=setup.org_name), "/supervisor/")
     assert path_of(page_link) == "/supervisor/"
@@ -529,7 +507,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(sp.locator("#home-trained")).to_have_text(trained_text)
     expect(sp.locator("#mentor-trained-on")).to_have_attribute("data-date", day.isoformat())
     card = sp.locator(f"#my-placement-{placement_id}")
-    expect(card.locator("h3")).to_have_text(_sv(
+    expect(card.locator("h3")).to_have_text(sv(
         live_server, "%(name)s at %(host)s", name=setup.first_name, host=setup.org_name))
 
     def nothing_but_the_first_name() -> None:
@@ -550,7 +528,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     sup.submit(card.locator("button[type=submit]"), status=422)
     sup.expect_path(re.escape(check_in) + "$")
     _expect_error_summary_for(sp, "hours",
-                              _sv(live_server, "Enter the hours worked this week."))
+                              sv(live_server, "Enter the hours worked this week."))
     expect(sp.locator(f"#rating input[value='{CheckInRating.GOOD.value}']")).to_be_checked()
     expect(sp.locator("#concerns")).to_have_value(concerns)
     sp.locator("#error-summary a[href='#hours']").click()
@@ -562,7 +540,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     # (the fragment from the error summary's link survives the redirect)
     sup.expect_path(r"/supervisor/(#hours)?$")
     expect(sup.flash()).to_have_text(
-        _sv(live_server, "Thank you: your check-in for the week is saved."))
+        sv(live_server, "Thank you: your check-in for the week is saved."))
     expect(card.locator(f"#rating-{placement_id}-{CheckInRating.GOOD.value}")).to_be_checked()
     expect(card.locator(f"#hours-{placement_id}")).to_have_value("28")
     expect(card.locator(f"#concerns-{placement_id}")).to_have_value(concerns)
@@ -574,9 +552,9 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     check_ins = page.locator("tr.check-in")
     expect(check_ins).to_have_count(1)
     monday = today - timedelta(days=today.weekday())
-    expect(check_ins.locator("th")).to_have_text(_sv_date(live_server, monday))
+    expect(check_ins.locator("th")).to_have_text(sv_date(live_server, monday))
     cells = check_ins.locator("td")
-    expect(cells.nth(0)).to_have_text(_sv_label(live_server, CheckInRating, "good"))
+    expect(cells.nth(0)).to_have_text(sv_label(live_server, CheckInRating, "good"))
     expect(cells.nth(1)).to_have_text("28")
     expect(cells.nth(2)).to_have_text(concerns)
 
@@ -588,14 +566,14 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     _assert_unique_ids(page)
     ui.submit("main form button[type=submit]")
     ui.expect_path(re.escape(detail) + "$")
-    expect(ui.flash()).to_have_text(_sv(
+    expect(ui.flash()).to_have_text(sv(
         live_server, "The placement has ended; the participant's outcome is recorded."))
     expect(state).to_have_attribute("data-state", "ended")
-    employed = _sv_label(live_server, OutcomeStatus, "employed")
+    employed = sv_label(live_server, OutcomeStatus, "employed")
     ended = page.locator("#end-outcome")
     expect(ended).to_have_attribute("data-outcome", "hired_by_host")
-    expect(ended).to_contain_text(_sv(live_server, "recorded as the outcome: %(status)s",
-                                      status=employed.lower()))
+    expect(ended).to_contain_text(sv(live_server, "recorded as the outcome: %(status)s",
+                                     status=employed.lower()))
     _assert_unique_ids(page)
 
     ui.follow(page.locator(f"main dl a[href='{person_link}']"))
@@ -606,10 +584,10 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(outcomes).to_have_count(1)
     cells = outcomes.first.locator("td")
     expect(cells.nth(0).locator(f"a[href='{detail}']")).to_have_text(
-        _sv(live_server, "Placement at %(org)s", org=setup.org_name))
-    expect(cells.nth(1)).to_have_text(_sv_label(live_server, Checkpoint, "end"))
+        sv(live_server, "Placement at %(org)s", org=setup.org_name))
+    expect(cells.nth(1)).to_have_text(sv_label(live_server, Checkpoint, "end"))
     expect(cells.nth(2)).to_contain_text(f"{employed}, {setup.org_name}")
-    expect(cells.nth(3)).to_have_text(_sv_date(live_server, today))
+    expect(cells.nth(3)).to_have_text(sv_date(live_server, today))
     _assert_unique_ids(page)
 
     # The supervisor's page: the placement is over, among the earlier ones.
@@ -617,7 +595,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(sp.locator(f"#my-placement-{placement_id}")).to_have_count(0)
     earlier = sp.locator("#my-placements > ul > li")
     expect(earlier).to_have_count(1)
-    expect(earlier).to_contain_text(_sv(live_server, "%(name)s at %(host)s",
-                                        name=setup.first_name, host=setup.org_name))
+    expect(earlier).to_contain_text(sv(live_server, "%(name)s at %(host)s",
+                                       name=setup.first_name, host=setup.org_name))
     nothing_but_the_first_name()
     sup_watch.assert_clean()

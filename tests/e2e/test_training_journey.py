@@ -14,7 +14,7 @@
 
 Every page the tests land on is checked with axe-core (``ui.visit``/``submit``/
 ``follow``, or ``check_a11y`` after an htmx swap). Text is compared with what the
-live app's own catalogs render (``_sv``), not with literal Swedish.
+live app's own catalogs render (``sv``), not with literal Swedish.
 """
 
 from __future__ import annotations
@@ -25,10 +25,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import UI, check_a11y, unique_email, unique_org_number
+from tests.e2e.helpers import (
+    UI,
+    check_a11y,
+    in_swedish,
+    sv,
+    sv_date,
+    sv_label,
+    unique_email,
+    unique_org_number,
+)
 from tests.support import PASSWORD, path_of
 
 pytestmark = pytest.mark.e2e
@@ -36,30 +44,17 @@ pytestmark = pytest.mark.e2e
 
 # --- helpers -------------------------------------------------------------------------
 
-def _sv(live_server, msgid: str, **values) -> str:
-    """What the live app shows for ``msgid`` in Swedish (its own catalogs)."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return gettext(msgid, **values)
-
-
-def _sv_date(live_server, day: date) -> str:
-    """A date as the live app's ``date`` filter shows it in Swedish."""
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return live_server.app.jinja_env.filters["date"](day)
-
-
 def _sv_occupation(live_server, code: str) -> str:
     from portal.employers import occupations
 
-    with live_server.app.test_request_context("/"), force_locale("sv"):
+    with in_swedish(live_server):
         return str(occupations.label(code))
 
 
 def _sv_commitment(live_server, status: str) -> str:
     from portal.training.enums import CommitmentStatus
 
-    with live_server.app.test_request_context("/"), force_locale("sv"):
-        return str(CommitmentStatus(status).label)
+    return sv_label(live_server, CommitmentStatus, status)
 
 
 def _today(live_server) -> date:
@@ -233,8 +228,8 @@ def test_staff_plan_a_course_from_the_demand_overview(ui, page, live_server):
     expect(ui.flash()).to_be_visible()
     expect(page.locator("main h1")).to_have_text(title)
     facts = page.locator("main dl.summary-list")
-    expect(facts).to_contain_text(_sv_date(live_server, start))
-    expect(facts).to_contain_text(_sv_date(live_server, end))
+    expect(facts).to_contain_text(sv_date(live_server, start))
+    expect(facts).to_contain_text(sv_date(live_server, end))
     expect(facts).to_contain_text(location)
     _assert_unique_ids(page)
 
@@ -410,8 +405,8 @@ def test_employers_see_their_part_and_say_they_are_interested(ui: UI, page, live
     ui.expect_path(re.escape(view) + "$")
     expect(page.locator("main h1")).to_have_text(title)
     facts = page.locator("main dl.summary-list").first
-    expect(facts).to_contain_text(_sv_date(live_server, start))
-    expect(facts).to_contain_text(_sv_date(live_server, end))
+    expect(facts).to_contain_text(sv_date(live_server, start))
+    expect(facts).to_contain_text(sv_date(live_server, end))
     # Its part: interested, from the request; no interest form (it is already in).
     rows = _your_part(page)
     expect(rows.first.locator("dd")).to_have_text(_sv_commitment(live_server, "interested"))
@@ -423,9 +418,9 @@ def test_employers_see_their_part_and_say_they_are_interested(ui: UI, page, live
     ui.visit(view)
     expect(rows.first.locator("dd")).to_have_text(_sv_commitment(live_server, "committed"))
     expect(rows).to_have_count(4)
-    expect(rows.nth(1).locator("dd")).to_have_text(_sv(live_server, "Yes"))  # interviews
+    expect(rows.nth(1).locator("dd")).to_have_text(sv(live_server, "Yes"))  # interviews
     expect(rows.nth(2).locator("dd")).to_have_text(str(org.hires))  # hires
-    expect(rows.nth(3).locator("dd")).to_have_text(_sv(live_server, "Yes"))  # practical
+    expect(rows.nth(3).locator("dd")).to_have_text(sv(live_server, "Yes"))  # practical
 
     # Its calendar file.
     with page.expect_download() as download_info:
