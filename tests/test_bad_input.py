@@ -23,7 +23,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 from urllib.parse import quote, urlsplit
 
@@ -602,7 +602,8 @@ PARTICIPANT_VALUES = {"first_name": "Amina", "last_name": "Yusuf",
                       "case_reference": "AME-2026-0113", "email": "amina@example.se",
                       "phone": "070-123 45 67", "languages": "Somaliska",
                       "driving_licence": "none", "sectors": ["cleaning", "care"],
-                      "profile_note": "Kan arbeta kvällar."}
+                      "profile_note": "Kan arbeta kvällar.",
+                      "intake_on": (date.today() - timedelta(days=3)).isoformat()}
 PARTICIPANT_CHOICES = {"driving_licence": tuple(DrivingLicence), "sectors": tuple(Sector)}
 
 
@@ -614,7 +615,8 @@ def _participant_new(client):
 def _participant_edit(client):
     from portal.participants import services as participants
 
-    person = participants.create(values={**PARTICIPANT_VALUES,
+    values = {k: v for k, v in PARTICIPANT_VALUES.items() if k != "intake_on"}  # as typed
+    person = participants.create(values={**values,
                                          "case_reference": f"AME-{factories.org_number()}"},
                                  sectors=["cleaning"], actor=factories.make_user("staff"))
     db.session.commit()

@@ -212,6 +212,19 @@ def upgrade():
     with op.batch_alter_table('placement_follow_ups', schema=None) as batch_op:
         batch_op.create_index('ix_placement_follow_ups_open_due', ['done_on', 'due_on'], unique=False)
 
+    # The intake date (the first meeting) for the 4-week rules; until now the date of
+    # registering stood for it, so existing rows start from that (in local time).
+    op.add_column('participants', sa.Column('intake_on', sa.Date(), nullable=True))
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("UPDATE participants SET intake_on = "
+                   "(created_at AT TIME ZONE 'Europe/Stockholm')::date")
+    else:
+        op.execute("UPDATE participants SET intake_on = DATE(created_at, 'localtime')")
+    with op.batch_alter_table('participants', schema=None) as batch_op:
+        batch_op.alter_column('intake_on', existing_type=sa.Date(), nullable=False)
+        batch_op.create_index(batch_op.f('ix_participants_intake_on'), ['intake_on'],
+                              unique=False)
+
     # Not in batch mode: on SQLite a batch would rebuild the table and lose its
     # expression index (lower(name)); a plain ADD/DROP COLUMN keeps it.
     op.add_column('organisations', sa.Column('ordinary_employees', sa.Integer(), nullable=True))
@@ -245,6 +258,9 @@ def downgrade():
         batch_op.drop_column('placement_id')
 
     op.drop_column('organisations', 'ordinary_employees')
+    with op.batch_alter_table('participants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participants_intake_on'))
+        batch_op.drop_column('intake_on')
 
     with op.batch_alter_table('placement_follow_ups', schema=None) as batch_op:
         batch_op.drop_index('ix_placement_follow_ups_open_due')

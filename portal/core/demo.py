@@ -689,8 +689,10 @@ def _load_participants() -> Iterator[str]:
     for n, (first, last, languages, licence, sectors) in enumerate(PARTICIPANTS, start=101):
         person = participants.create(values={
             "first_name": first, "last_name": last, "case_reference": f"AME-2026-{n:04d}",
-            "languages": languages, "driving_licence": licence}, sectors=sectors,
-            actor=staff)
+            "languages": languages, "driving_licence": licence,
+            # Met over the last half year, about one a fortnight.
+            "intake_on": local_today() - timedelta(days=12 + 14 * (n - 101))},
+            sectors=sectors, actor=staff)
         yield f"participant {person.case_reference}"
     # The cleaning course takes those whose profile fits it.
     from portal.training import enrolment
@@ -773,7 +775,8 @@ def _load_course_history() -> Iterator[str]:
     for n, (first, last, languages, *_rest) in enumerate(GRADUATES, start=201):
         person = participants.create(values={
             "first_name": first, "last_name": last, "case_reference": f"AME-2026-{n:04d}",
-            "languages": languages, "driving_licence": "none"}, sectors=["cleaning"],
+            "languages": languages, "driving_licence": "none",
+            "intake_on": start - timedelta(days=10 + 3 * (n - 201))}, sectors=["cleaning"],
             actor=staff)
         placed = enrolment.enrol(done, person, actor=staff)
         placed.enrolled_on = start
@@ -817,8 +820,9 @@ def _load_course_history() -> Iterator[str]:
     for n, (first, last, languages) in enumerate(CARE_LEARNERS, start=301):
         person = participants.create(values={
             "first_name": first, "last_name": last, "case_reference": f"AME-2026-{n:04d}",
-            "languages": languages, "driving_licence": "none"}, sectors=["care"],
-            actor=staff)
+            "languages": languages, "driving_licence": "none",
+            "intake_on": monday - timedelta(weeks=3, days=7 + 2 * (n - 301))},
+            sectors=["care"], actor=staff)
         placed = enrolment.enrol(care, person, actor=staff)
         placed.enrolled_on = care.start_date
         learners.append(placed)

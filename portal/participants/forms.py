@@ -40,6 +40,9 @@ class ParticipantFields(BaseForm):
                                 coerce=str, description=_l("From the screening "
                                                            "conversation; see the "
                                                            "questions below."))
+    intake_on = DayField(_l("Intake date"), validators=[Optional(), DateBetween(10, 0)],
+                         description=_l("The first meeting with the unit. The 4-week rules "
+                                        "for a first commitment count from it. YYYY-MM-DD."))
     profile_note = TextAreaField(_l("Note for matching"), validators=[
         Optional(), Length(max=1000, message=_l("Use at most %(max)d characters."))],
         description=_l("Only what matters for finding the right measure, e.g. "

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.dates import local_today
 from portal.core.models import TimestampMixin
 from portal.employers.enums import DrivingLicence, Sector
 from portal.extensions import db
@@ -37,6 +38,10 @@ class Participant(TimestampMixin, db.Model):
                                                  default=DrivingLicence.NONE)
     # What came up in the screening conversation that matters for matching.
     profile_note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    # The first meeting with the unit: Helsingør's 4-week rules (a commitment within four
+    # weeks) count from it, and it may come before the person is registered here.
+    intake_on: Mapped[date] = mapped_column(Date, nullable=False, default=local_today,
+                                            index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                  ondelete="SET NULL"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -12,6 +13,7 @@ from stdnum.se import personnummer
 
 from portal.accounts.models import User
 from portal.core import audit
+from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
 from portal.core.models import utcnow
 from portal.core.search import like_pattern
@@ -20,7 +22,7 @@ from portal.extensions import db
 from portal.participants.models import Participant, ParticipantSector
 
 FIELDS = ("first_name", "last_name", "case_reference", "email", "phone", "languages",
-          "driving_licence", "profile_note")
+          "driving_licence", "profile_note", "intake_on")
 TEXT = {"first_name": 80, "last_name": 80, "case_reference": 40, "email": 254, "phone": 40,
         "languages": 200, "profile_note": 1000}
 _DIGITS = re.compile(r"\d")
@@ -70,6 +72,11 @@ def _check(values: dict, participant: Participant | None = None) -> None:
                                 "case reference from the case system."), name)
     if values.get("driving_licence") not in set(DrivingLicence):
         raise DomainError(_("Choose the driving licence."), "driving_licence")
+    intake = values.get("intake_on")
+    if not isinstance(intake, date):
+        raise DomainError(_("Enter the intake date."), "intake_on")
+    if intake > local_today():
+        raise DomainError(_("The intake date cannot be in the future."), "intake_on")
     taken = db.session.scalar(select(Participant.id).where(
         func.lower(Participant.case_reference) == values["case_reference"].lower()))
     if taken is not None and (participant is None or taken != participant.id):
@@ -85,6 +92,8 @@ def create(*, values: dict, sectors, actor: User) -> Participant:
     if not actor.is_staff:
         raise DomainError(_("Only staff register participants."))
     clean = _clean(values)
+    if clean.get("intake_on") is None:
+        clean["intake_on"] = local_today()  # registered at the first meeting
     _check(clean)
     participant = Participant(created_by_id=actor.id, **clean)
     participant.sector_rows = [ParticipantSector(sector=s) for s in _sectors(sectors)]
@@ -112,7 +121,8 @@ def update(participant: Participant, *, values: dict, sectors, actor: User,
     audited = {}
     for key, (old, new) in changed.items():
         # Contact details are personal data: the trail says they changed, not to what.
-        audited[key] = (old, new) if key == "driving_licence" else ("…", "…")
+        audited[key] = (old, new) if key in ("driving_licence", "intake_on") \
+            else ("…", "…")
     if before != after:
         audited["sectors"] = (before, after)
     if audited:

@@ -17,6 +17,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from portal.core import idempotency
+from portal.core.dates import local_today
 from portal.core.errors import DomainError
 from portal.core.forms import save_versioned
 from portal.core.permissions import Access, access
@@ -52,6 +53,8 @@ def index():
 @access(Access.STAFF)
 def new():
     form = NewParticipantForm()
+    if not form.is_submitted():
+        form.intake_on.data = local_today()
     if form.is_submitted():
         done = idempotency.previous_result(form.submission_key.data)
         if done:

@@ -46,7 +46,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from portal.core.dates import local_date, local_today
+from portal.core.dates import local_today
 from portal.core.enums import LabelledEnum
 from portal.extensions import db
 from portal.placements.enums import COMMITTED_STATES, PlacementState
@@ -163,7 +163,7 @@ def blocking(placement: Placement) -> list[Finding]:
 
 
 def _intake(participant) -> date:
-    return local_date(participant.created_at)
+    return participant.intake_on
 
 
 def _late_commitment(placement: Placement, today: date) -> Finding | None:

@@ -13,7 +13,7 @@ left are skipped, as is one a rule refuses.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -66,6 +66,9 @@ def seed(*, staff: User, today: date, supervisors, participants) -> list[Placeme
 
 
 def _make(staff, today, supervisor, person, starts, ends, kind, hours, tasks, fate):
+    # The demo's history: the person met the unit three weeks before the placement, and
+    # it was agreed a week before it started (within Helsingør's four weeks).
+    person.intake_on = min(person.intake_on, starts - timedelta(days=21))
     placement = services.create(person, values={
         "organisation_id": supervisor.organisation_id, "supervisor_id": supervisor.id,
         "placement_type": kind, "starts_on": starts, "ends_on": ends, "weekly_hours": hours,
@@ -77,6 +80,8 @@ def _make(staff, today, supervisor, person, starts, ends, kind, hours, tasks, fa
         else None
     services.agree(placement, actor=staff, confirmed=ALL_WARNINGS,
                    ordinary_employees=employees, today=today)
+    placement.agreed_at = datetime.combine(min(starts - timedelta(days=7), today),
+                                           time(10, 0), tzinfo=UTC)
     services.activate(placement, actor=staff, today=max(starts, min(today, ends)))
     if fate in ("active", "active_missed"):
         for follow_up in placement.follow_ups:

@@ -1,8 +1,8 @@
 """Participants at risk under Helsingør's rules, found in SQL.
 
-(a) No commitment within 4 weeks of intake: registered (``created_at``, the intake)
-    more than 28 days ago, no placement ever agreed within 28 days of the intake, and no
-    placement committed (agreed or active) now.
+(a) No commitment within 4 weeks of intake: the intake (the first meeting,
+    ``intake_on``) more than 28 days ago, no placement ever agreed within 28 days of
+    the intake, and no placement committed (agreed or active) now.
 (b) A gap of more than 4 weeks: the latest measure (a placement's ``ended_on``, or a
     course enrolment's ``ended_on``) ended more than 28 days ago, and no measure is open
     now (no committed placement, no course the person is enrolled on).
@@ -19,8 +19,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select
 
-from portal.core.dates import local_date, local_today
-from portal.core.models import utcnow
+from portal.core.dates import local_today
 from portal.extensions import db
 from portal.participants.enums import WORK_OR_STUDIES
 from portal.participants.models import Outcome, Participant
@@ -44,11 +43,11 @@ def _conditions(today: date):
                                    Placement.state.in_(COMMITTED))
     agreed_in_time = exists().where(
         Placement.participant_id == Participant.id, Placement.agreed_at.is_not(None),
-        _days_between(Placement.agreed_at, Participant.created_at) <= RULE_DAYS)
+        _days_between(Placement.agreed_at, Participant.intake_on) <= RULE_DAYS)
     work_or_studies = [s.value for s in WORK_OR_STUDIES]
     moved_on = exists().where(Outcome.participant_id == Participant.id,
                               Outcome.status.in_(work_or_studies))
-    no_commitment = and_(Participant.created_at < utcnow() - timedelta(days=RULE_DAYS),
+    no_commitment = and_(Participant.intake_on < today - timedelta(days=RULE_DAYS),
                          ~agreed_in_time, ~committed_now, ~moved_on)
 
     placement_end = (select(func.max(Placement.ended_on))
@@ -89,7 +88,7 @@ def at_risk(page: int, per_page: int, today: date | None = None):
     today = today or local_today()
     no_commitment, gap, latest_end = _conditions(today)
     found = db.paginate(select(Participant).where(or_(no_commitment, gap))
-                        .order_by(Participant.created_at, Participant.id),
+                        .order_by(Participant.intake_on, Participant.id),
                         page=page, per_page=per_page, error_out=False)
     ids = [p.id for p in found.items]
     why = {}
@@ -104,7 +103,7 @@ def at_risk(page: int, per_page: int, today: date | None = None):
     rows = []
     for person in found.items:
         late, end = why.get(person.id, (False, None))
-        intake = local_date(person.created_at)
+        intake = person.intake_on
         rows.append(Risk(person, intake, late, (today - intake).days, end,
                          (today - end).days if end is not None else None))
     return found, rows

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -15,7 +17,8 @@ from tests.support import hidden_inputs, submit
 VALUES = {"first_name": "Amina", "last_name": "Yusuf", "case_reference": "AME-2026-0113",
           "email": "amina@example.se", "phone": "070-123 45 67",
           "languages": "Somaliska, svenska (grund)", "driving_licence": "none",
-          "sectors": ["cleaning", "care"], "profile_note": "Kan arbeta kvällar."}
+          "sectors": ["cleaning", "care"], "profile_note": "Kan arbeta kvällar.",
+          "intake_on": (date.today() - timedelta(days=3)).isoformat()}
 
 
 def _register(client, **over):
@@ -132,3 +135,23 @@ def test_htmx_gets_just_the_register_with_its_page_links(app, login_as):
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith('<div id="participants"')
     assert "sector=care&amp;page=2" in body or "page=2&amp;sector=care" in body
+
+
+def test_the_intake_date_is_kept_and_may_not_be_in_the_future(login_as):
+    from portal.core.dates import local_today
+
+    client = login_as("staff")
+    page = client.get("/staff/participants/new").get_data(as_text=True)
+    # A new participant's intake is today unless staff say otherwise.
+    assert f'value="{local_today().isoformat()}"' in page
+    ahead = (local_today() + timedelta(days=1)).isoformat()
+    refused = _register(client, intake_on=ahead)
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert 'href="#intake_on"' in body and f'value="{ahead}"' in body
+    assert db.session.scalar(select(Participant)) is None
+    met = local_today() - timedelta(days=40)
+    location = _register(client, intake_on=met.isoformat()).headers["Location"]
+    assert db.session.scalar(select(Participant)).intake_on == met
+    edit = client.get(f"{location}/edit").get_data(as_text=True)
+    assert f'value="{met.isoformat()}"' in edit

@@ -248,10 +248,11 @@ def test_the_at_risk_list_finds_late_commitments_and_gaps_in_sql(login_as):
     no_commitment = factories.make_participant(actor=staff)
     gap = factories.make_participant(actor=staff)
     committed = factories.make_participant(actor=staff)
-    fresh = factories.make_participant(actor=staff)  # registered today: not yet at risk
+    fresh = factories.make_participant(actor=staff)  # intake today: not yet at risk
     in_time = factories.make_participant(actor=staff)
+    # All are registered today; the rules count from the intake (the first meeting).
     for p in (no_commitment, gap, committed, in_time):
-        p.created_at = old
+        p.intake_on = local_today() - timedelta(days=60)
     db.session.commit()
     # Gap: a placement agreed in time, ended 40 days ago, nothing since.
     factories.make_placement(gap, org, supervisor, state="ended",

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.core.dates import local_today
 from portal.core.errors import ConflictError, DomainError
-from portal.core.models import AuditEvent, OutboxMessage, utcnow
+from portal.core.models import AuditEvent, OutboxMessage
 from portal.extensions import db
 from portal.participants.enums import Checkpoint, OutcomeStatus
 from portal.participants.models import Outcome
@@ -228,7 +228,7 @@ def test_no_supervisor_blocks_and_an_untrained_one_warns():
 
 def test_a_late_first_commitment_warns_with_the_days():
     staff, org, supervisor, person = world()
-    person.created_at = utcnow() - timedelta(days=40)
+    person.intake_on = local_today() - timedelta(days=40)  # registered today, met earlier
     db.session.commit()
     placement = propose(person, org, supervisor, staff)
     late = next(f for f in checks.evaluate(placement) if f.kind == CheckKind.LATE_COMMITMENT)
