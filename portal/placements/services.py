@@ -808,6 +808,32 @@ def staff_list(filters: Filters, per_page: int, today: date | None = None):
 
 
 @dataclass
+class Conversion:
+    ended: int = 0          # placements that ended (cancelled ones never started)
+    hired_by_host: int = 0  # ... with the host hiring the person
+    work_or_studies: int = 0  # ... with the person in any job or studies
+
+    @property
+    def hired_share(self) -> int | None:
+        return round(100 * self.hired_by_host / self.ended) if self.ended else None
+
+
+def conversion(placement_type: str | None = None) -> Conversion:
+    """How ended placements ended, in one aggregate: Hässleholm's goal is that they lead
+    to regular work or studies, and above all to a job with the host."""
+    work = (EndOutcome.HIRED_BY_HOST, EndOutcome.OTHER_JOB, EndOutcome.STUDIES)
+    query = select(func.count(),
+                   func.sum(case((Placement.end_outcome == EndOutcome.HIRED_BY_HOST, 1),
+                                 else_=0)),
+                   func.sum(case((Placement.end_outcome.in_(work), 1), else_=0))
+                   ).where(Placement.state == PlacementState.ENDED)
+    if placement_type:
+        query = query.where(Placement.placement_type == placement_type)
+    ended, hired, work_or_studies = db.session.execute(query).one()
+    return Conversion(ended or 0, hired or 0, work_or_studies or 0)
+
+
+@dataclass
 class FollowUpSummary:
     missed: int = 0
     next_due: date | None = None

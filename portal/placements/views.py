@@ -106,7 +106,8 @@ def index():
     page = services.staff_list(filters, current_app.config["PAGE_SIZE"], today)
     context = {"page": page, "filters": filters, "states": list(PlacementState),
                "types": list(PlacementType), "today": today,
-               "summaries": services.follow_up_summaries(page.items, today)}
+               "summaries": services.follow_up_summaries(page.items, today),
+               "conversion": services.conversion(filters.placement_type)}
     if htmx and htmx.target == "placements":
         response = current_app.make_response(render_block("placements/index.html",
                                                           "placements", **context))

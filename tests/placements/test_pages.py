@@ -383,3 +383,26 @@ def test_the_supervisor_page_shows_only_the_minimum(app, login_as):
                        other.first_name, other.last_name):
             assert secret not in body, secret
         assert "/staff/" not in body.split('id="my-placements"')[1].split("</section>")[0]
+
+
+def test_the_list_says_how_ended_placements_ended(login_as):
+    staff, org, supervisor, _person = world(capacity=5)
+    ended = {"hired_by_host": 2, "other_job": 1, "studies": 1, "continued_search": 1}
+    for outcome, count in ended.items():
+        for _ in range(count):
+            factories.make_placement(factories.make_participant(actor=staff), org,
+                                     supervisor, state="ended", end_outcome=outcome)
+    factories.make_placement(factories.make_participant(actor=staff), org, supervisor,
+                             state="ended", end_outcome="interrupted", end_reason="Flytt")
+    factories.make_placement(factories.make_participant(actor=staff), org, supervisor,
+                             state="active")  # not ended: not counted
+    factories.make_placement(factories.make_participant(actor=staff), org, supervisor,
+                             state="ended", end_outcome="hired_by_host",
+                             placement_type="subsidised_job")
+    client = login_as(staff)
+    body = client.get("/staff/placements/").get_data(as_text=True)
+    assert 'id="conversion" data-ended="7" data-hired="3" data-work-or-studies="5"' in body
+    # The type filter narrows the figures too.
+    body = client.get("/staff/placements/?type=internship").get_data(as_text=True)
+    assert 'id="conversion" data-ended="6" data-hired="2" data-work-or-studies="4"' in body
+    assert services.conversion("internship").hired_share == 33
