@@ -573,7 +573,7 @@ def complete_follow_up(follow_up: PlacementFollowUp, *, actor: User, note: str =
         changes["done_on"] = today.isoformat()
     if follow_up.note != note:
         follow_up.note = note
-        changes["note"] = True
+        changes["note"] = "…"  # written or changed; the text stays on the follow-up only
     audit.record("placement.follow_up", placement, actor=actor, changes=changes)
     db.session.flush()
     return follow_up
@@ -666,7 +666,8 @@ def save_check_in(placement: Placement, supervisor, *, user: User, rating: str, 
             setattr(row, key, value)
     audit.record(action, placement, actor=user, changes={
         "week_start": week.isoformat(), "rating": values["rating"], "hours": hours,
-        "concerns": bool(concerns)})
+        # Whether concerns were written, not what: they may be about the person.
+        "concerns": "…" if concerns else "–"})
     db.session.flush()
     return row
 
