@@ -128,6 +128,23 @@ def load_config(overrides: dict | None = None) -> dict:
         # this many working days to say yes before it passes to the next.
         "OFFER_REPLY_WORKING_DAYS": _int("OFFER_REPLY_WORKING_DAYS", 3),
         "OUTCOME_FOLLOW_UP_DAYS": _int("OUTCOME_FOLLOW_UP_DAYS", 90),
+        # The later follow-up: is the person still in work or studies half a year on?
+        "OUTCOME_LATE_FOLLOW_UP_DAYS": _int("OUTCOME_LATE_FOLLOW_UP_DAYS", 180),
+        # The department's units (e.g. "Jobbcenter;Kommunservice"), one chosen per
+        # participant; the reports filter by it. Empty: one unit, no choice shown.
+        "PORTAL_UNITS": [u.strip() for u in os.environ.get("PORTAL_UNITS", "").split(";")
+                         if u.strip()],
+        # The results dashboard (portal/reports): goals in per cent of ended participants
+        # in work or studies at the end and at the follow-up (Hässleholm 70 %, Helsingør
+        # 80 %), the forecast of people into employment per year (pro-rated to the period),
+        # what one household on assistance costs a year (Hässleholm: 96 996 SEK), and the
+        # smallest count shown as it is (smaller ones show as "<5": no one is identified).
+        "REPORT_GOAL_END_PERCENT": _int("REPORT_GOAL_END_PERCENT", 70),
+        "REPORT_GOAL_FOLLOW_UP_PERCENT": _int("REPORT_GOAL_FOLLOW_UP_PERCENT", 80),
+        "REPORT_FORECAST_PER_YEAR": _int("REPORT_FORECAST_PER_YEAR", 20),
+        "REPORT_COST_PER_HOUSEHOLD": _int("REPORT_COST_PER_HOUSEHOLD", 96996),
+        "REPORT_CURRENCY": os.environ.get("REPORT_CURRENCY", "SEK"),
+        "REPORT_SMALL_NUMBER_THRESHOLD": _int("REPORT_SMALL_NUMBER_THRESHOLD", 5),
         # Subsidised placements at one host: at most one per this many ordinary employees
         # (at least one allowed); agreeing past it is warned about (placements/checks.py).
         "PLACEMENT_RATIO_EMPLOYEES": _int("PLACEMENT_RATIO_EMPLOYEES", 5),
@@ -157,6 +174,10 @@ def load_config(overrides: dict | None = None) -> dict:
                 "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
             }
         )
+    if env == "development" and "PORTAL_UNITS" not in os.environ:
+        # The demo shows a department with two units (Hässleholm's job centre and its
+        # Kommunservice, which holds the labour-market employments).
+        cfg["PORTAL_UNITS"] = ["Jobbcenter", "Kommunservice"]
     cfg.update(overrides)
     # SECRET_KEY last, once the overrides (a test's key, its instance path) are known.
     if not cfg.get("SECRET_KEY"):

@@ -36,6 +36,8 @@ class Organisation(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("country", "org_number", name="uq_organisations_country_number"),
         CheckConstraint("country IN ('SE', 'DK')", name="country_known"),
+        # The results dashboard counts organisations new in a period.
+        Index("ix_organisations_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

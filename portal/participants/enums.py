@@ -42,11 +42,13 @@ JOB_FORMS = (EmploymentForm.PERMANENT, EmploymentForm.FIXED_TERM, EmploymentForm
 
 class Checkpoint(LabelledEnum):
     END = "end"
-    FOLLOW_UP = "follow_up"
+    FOLLOW_UP = "follow_up"  # OUTCOME_FOLLOW_UP_DAYS after the end (90)
+    LATE = "late"  # OUTCOME_LATE_FOLLOW_UP_DAYS after the end (180)
 
     @classmethod
     def _labels(cls):
         return {
             cls.END: _l("At the end"),
             cls.FOLLOW_UP: _l("At follow-up"),
+            cls.LATE: _l("At the later follow-up"),
         }

@@ -42,6 +42,10 @@ class Participant(TimestampMixin, db.Model):
     # weeks) count from it, and it may come before the person is registered here.
     intake_on: Mapped[date] = mapped_column(Date, nullable=False, default=local_today,
                                             index=True)
+    # Which of the labour-market department's units works with the person (PORTAL_UNITS);
+    # empty where the department has one unit. The reports filter by it.
+    unit: Mapped[str] = mapped_column(String(80), nullable=False, default="", index=True,
+                                      server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                  ondelete="SET NULL"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)

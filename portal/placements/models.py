@@ -38,6 +38,7 @@ class Placement(TimestampMixin, db.Model):
         Index("ix_placements_organisation_state", "organisation_id", "state"),
         Index("ix_placements_participant_state", "participant_id", "state"),
         Index("ix_placements_state_starts", "state", "starts_on"),
+        Index("ix_placements_ended_on", "ended_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +52,8 @@ class Placement(TimestampMixin, db.Model):
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_requests.id", ondelete="SET NULL"), index=True)
     placement_type: Mapped[str] = mapped_column(String(30), nullable=False)
+    # The sector of the work, for the reports' figures by sector; None: not stated.
+    sector: Mapped[str | None] = mapped_column(String(20), index=True)
     starts_on: Mapped[date] = mapped_column(Date, nullable=False)
     ends_on: Mapped[date] = mapped_column(Date, nullable=False)
     weekly_hours: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -142,6 +142,7 @@ class Enrolment(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("cohort_id", "participant_id", name="uq_enrolment_participant"),
         Index("ix_cohort_enrolments_cohort_status", "cohort_id", "status"),
+        Index("ix_cohort_enrolments_ended_on", "ended_on"),
         CheckConstraint("status <> 'offered' OR reply_by IS NOT NULL",
                         name="offer_has_reply_by"),
         CheckConstraint("status NOT IN ('completed', 'dropped_out') OR ended_on IS NOT NULL",
