@@ -141,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.participants.admin_views import bp as screening_admin_bp
     from portal.participants.views import bp as participants_bp
     from portal.placements.views import bp as placements_bp
+    from portal.reports.views import bp as reports_bp
     from portal.requests.staff_views import bp as staff_requests_bp
     from portal.requests.views import bp as requests_bp
     from portal.supervisors.views import bp as supervisors_bp
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(placements_bp)
     app.register_blueprint(supervisors_bp)
+    app.register_blueprint(reports_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -25,6 +25,7 @@ from portal.analyses.models import (
     analysis_needs,
 )
 from portal.core.dates import local_today
+from portal.core.exports import safe_cell
 from portal.employers import occupations
 from portal.employers.enums import NeedStatus, NeedTimeframe, Sector
 from portal.employers.models import HiringNeed, Organisation
@@ -230,12 +231,6 @@ def organisations(filters: Filters, code: str, other: str = "", today=None
             for i, name, number, *sums in db.session.execute(query)]
 
 
-def _cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def to_csv(found: list[Row]) -> str:
     """Semicolon separated with a byte-order mark: opens as columns in Swedish and Danish
     Excel, where the comma is the decimal sign."""
@@ -249,7 +244,7 @@ def to_csv(found: list[Row]) -> str:
         code = "" if row.code == occupations.OTHER else row.code
         name = occupations.BY_CODE[row.code].label if row.code in occupations.BY_CODE \
             else row.occupation_label
-        writer.writerow([_cell(row.sector_label), _cell(name), code, row.now,
+        writer.writerow([safe_cell(row.sector_label), safe_cell(name), code, row.now,
                          row.within_3_months, row.months_3_12, row.total, row.employers,
                          row.training])
     return out.getvalue()

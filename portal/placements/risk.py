@@ -20,19 +20,13 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from portal.core.dates import local_today
+from portal.core.sql import days_between
 from portal.extensions import db
 from portal.participants.enums import WORK_OR_STUDIES
 from portal.participants.models import Outcome, Participant
 from portal.placements.checks import COMMITTED, RULE_DAYS
 from portal.placements.enums import PlacementState
 from portal.placements.models import Placement
-
-
-def _days_between(later, earlier):
-    """``later - earlier`` in days, as SQL, for timestamps on either database."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier) / 86400
-    return func.julianday(later) - func.julianday(earlier)
 
 
 def _conditions(today: date):
@@ -43,7 +37,7 @@ def _conditions(today: date):
                                    Placement.state.in_(COMMITTED))
     agreed_in_time = exists().where(
         Placement.participant_id == Participant.id, Placement.agreed_at.is_not(None),
-        _days_between(Placement.agreed_at, Participant.intake_on) <= RULE_DAYS)
+        days_between(Placement.agreed_at, Participant.intake_on) <= RULE_DAYS)
     work_or_studies = [s.value for s in WORK_OR_STUDIES]
     moved_on = exists().where(Outcome.participant_id == Participant.id,
                               Outcome.status.in_(work_or_studies))

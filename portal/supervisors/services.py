@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +34,7 @@ from portal.core import audit
 from portal.core.errors import ConflictError, DomainError
 from portal.core.mail import queue_mail
 from portal.core.models import utcnow
+from portal.core.pages import Page
 from portal.core.search import like_pattern
 from portal.employers import orgnumber
 from portal.employers.enums import Sector
@@ -582,36 +582,6 @@ class Filters:
                "trained": self.trained, "free": self.free, "language": self.language,
                "q": self.q, **over}
         return {k: v for k, v in out.items() if v}
-
-
-@dataclass
-class Page:
-    """A page of (supervisor, free places now) rows, with what the pager macro reads."""
-
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return min(self.page - 1, self.pages)
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def register(filters: Filters, per_page: int) -> Page:
