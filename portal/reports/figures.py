@@ -18,7 +18,7 @@ once it is due: people whose follow-up day is still ahead are left out of that s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import (
@@ -277,7 +277,8 @@ def outcomes(period: Period, filters: Filters, settings: Settings,
         .outerjoin(fu, _outcome_join(fu, latest, Checkpoint.FOLLOW_UP))
         .outerjoin(late, _outcome_join(late, latest, Checkpoint.LATE)))
     if group is not None:
-        query = query.group_by(key).order_by(key)
+        # NULL (no sector, not a course) last on both databases.
+        query = query.group_by(key).order_by(key.is_(None), key)
     rows = []
     for r in db.session.execute(query).all():
         if group is not None and r[1] == 0:
@@ -359,13 +360,14 @@ def requests(period: Period, settings: Settings) -> tuple[list[RequestRow], Requ
     """Requests first submitted in the period, per kind and in all. Response and
     commitment times are calendar days from the first submission (time spent waiting
     for the employer included); percentiles by the nearest-rank method."""
-    from datetime import datetime
 
     from portal.requests.enums import RequestKind, RequestState
     from portal.requests.models import ServiceRequest as R
 
     start, end = _bounds(period, settings.today)
-    now = datetime.now(UTC)
+    # "Now" is the end of the report's today, so a report is the same all day (and tests
+    # can set the day).
+    now = _bounds(Period(period.kind, settings.today, settings.today), settings.today)[1]
     response = days_between(R.first_response_at, R.submitted_at)
     commitment = days_between(R.committed_at, R.submitted_at)
     rule_days = settings.commitment_days
