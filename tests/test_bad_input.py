@@ -147,6 +147,8 @@ class Form:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # What a browser sends with even an empty form: the button pressed.
     button: dict[str, str] = field(default_factory=dict)
+    # Settings the form is tried under (e.g. the department's units), set for the test.
+    config: dict = field(default_factory=dict)
 
     def target(self, app, login_as, logged_in: dict | None = None) -> Target:
         """Prepare the form; ``logged_in`` keeps one logged-in client across examples."""
@@ -608,6 +610,9 @@ PARTICIPANT_VALUES = {"first_name": "Amina", "last_name": "Yusuf",
 # today), for the setups that register someone through the services.
 PARTICIPANT_SERVICE_VALUES = {k: v for k, v in PARTICIPANT_VALUES.items() if k != "intake_on"}
 PARTICIPANT_CHOICES = {"driving_licence": tuple(DrivingLicence), "sectors": tuple(Sector)}
+# A department with units: the participant's form asks for one (PORTAL_UNITS).
+UNITS = ("Jobbcenter", "Kommunservice")
+WITH_UNITS = {"PORTAL_UNITS": list(UNITS)}
 
 
 def _participant_new(client):
@@ -615,16 +620,25 @@ def _participant_new(client):
         **PARTICIPANT_VALUES, "case_reference": f"AME-{factories.org_number()}"}, None
 
 
-def _participant_edit(client):
+def _participant_edit(client, unit: str = ""):
     from portal.participants import services as participants
 
-    person = participants.create(values={**PARTICIPANT_SERVICE_VALUES,
+    person = participants.create(values={**PARTICIPANT_SERVICE_VALUES, "unit": unit,
                                          "case_reference": f"AME-{factories.org_number()}"},
                                  sectors=["cleaning"], actor=factories.make_user("staff"))
     db.session.commit()
     return f"/staff/participants/{person.id}/edit", {
         **PARTICIPANT_VALUES, "case_reference": person.case_reference,
-        "version_id": str(person.version_id)}, None
+        "version_id": str(person.version_id), **({"unit": unit} if unit else {})}, None
+
+
+def _participant_new_in_unit(client):
+    url, valid, get_url = _participant_new(client)
+    return url, {**valid, "unit": "Kommunservice"}, get_url
+
+
+def _participant_edit_in_unit(client):
+    return _participant_edit(client, unit="Jobbcenter")
 
 
 # --- supervisors ---------------------------------------------------------------------------
@@ -961,9 +975,9 @@ TRANSITION_FIELDS = ("to", "version_id", "reason", "list", "then", "comment-task
 
 # --- placements -----------------------------------------------------------------------------
 
-PLACEMENT_FIELDS = ("organisation_id", "supervisor_id", "placement_type", "starts_on",
-                    "ends_on", "weekly_hours", "tasks")
-PLACEMENT_CHOICES = {"placement_type": tuple(PlacementType)}
+PLACEMENT_FIELDS = ("organisation_id", "supervisor_id", "placement_type", "sector",
+                    "starts_on", "ends_on", "weekly_hours", "tasks")
+PLACEMENT_CHOICES = {"placement_type": tuple(PlacementType), "sector": tuple(Sector)}
 
 
 def _placement_values(org, supervisor) -> dict:
@@ -973,7 +987,8 @@ def _placement_values(org, supervisor) -> dict:
 
     today = local_today()
     return {"organisation_id": str(org.id), "supervisor_id": str(supervisor.id),
-            "placement_type": "internship", "starts_on": today.isoformat(),
+            "placement_type": "internship", "sector": "cleaning",
+            "starts_on": today.isoformat(),
             "ends_on": (today + timedelta(days=60)).isoformat(), "weekly_hours": "30",
             "tasks": "Städning av kontor"}
 
@@ -1202,6 +1217,12 @@ FORMS = [
          (*PARTICIPANT_VALUES, "submission_key"), _participant_new, PARTICIPANT_CHOICES),
     Form("participant-edit", "/staff/participants/<id>/edit", "staff",
          (*PARTICIPANT_VALUES, "version_id"), _participant_edit, PARTICIPANT_CHOICES),
+    Form("participant-new-units", "/staff/participants/new", "staff",
+         (*PARTICIPANT_VALUES, "unit", "submission_key"), _participant_new_in_unit,
+         {**PARTICIPANT_CHOICES, "unit": UNITS}, config=WITH_UNITS),
+    Form("participant-edit-units", "/staff/participants/<id>/edit", "staff",
+         (*PARTICIPANT_VALUES, "unit", "version_id"), _participant_edit_in_unit,
+         {**PARTICIPANT_CHOICES, "unit": UNITS}, config=WITH_UNITS),
     Form("placement-new", "/staff/placements/new", "staff",
          ("case_reference", *PLACEMENT_FIELDS, "submission_key"), _placement_new,
          PLACEMENT_CHOICES),
@@ -1277,12 +1298,13 @@ QUERY_FORMS = [
     ("/staff/notifications/", "staff", ("page",)),
     ("/staff/analyses/", "staff", ("state", "q", "page")),
     ("/staff/cohorts/", "staff", ("state", "sector", "page")),
-    ("/staff/participants/", "staff", ("q", "sector", "page")),
+    ("/staff/participants/", "staff", ("q", "sector", "unit", "page")),
     ("/staff/cohorts/new", "staff", ("sector", "occupation", "other", "request")),
     ("/staff/events/", "staff", ("state", "sector", "when", "page")),
     ("/staff/events/new", "staff", ("sector", "occupation", "other", "request")),
     ("/staff/placements/", "staff", ("state", "type", "q", "missed", "page")),
-    ("/staff/placements/new", "staff", ("participant_id", "request_id", "supervisor_id")),
+    ("/staff/placements/new", "staff", ("participant_id", "request_id", "supervisor_id",
+                                        "sector")),
     ("/staff/placements/at-risk", "staff", ("page",)),
     ("/staff/supervisors/", "staff", ("status", "sector", "municipality", "trained", "free",
                                       "language", "q", "page")),
@@ -1320,6 +1342,21 @@ def seed_lists(client) -> None:
 # --- checks --------------------------------------------------------------------------
 
 _errors: list[str] = []
+
+
+# Settings a GET form's page is fuzzed under: the participant list with its unit filter.
+QUERY_CONFIG = {"/staff/participants/": WITH_UNITS}
+
+
+@pytest.fixture(autouse=True)
+def _form_config(request, app, monkeypatch):
+    """Set what a form (or a query form's page) is tried under, for this test only."""
+    params = getattr(request.node, "callspec", None)
+    params = params.params if params is not None else {}
+    form = params.get("form")
+    config = form.config if isinstance(form, Form) else QUERY_CONFIG.get(params.get("url"), {})
+    for key, value in config.items():
+        monkeypatch.setitem(app.config, key, value)
 
 
 @pytest.fixture(autouse=True)
@@ -1625,6 +1662,29 @@ def test_every_hostile_value_in_every_query_parameter(url, who, params, app, log
     for value in HOSTILE:  # the language code is part of the path
         if "<code>" in url:
             check(client.get(url.replace("<code>", quote(value, safe=""))), value)
+
+
+# The results pages tell a bad period or filter by its field (422, with the summary);
+# their exports refuse it (400) rather than export a period nobody asked for.
+# The other pages read the same filters through the same code: the dashboard gets every
+# parameter, they get the parsed ones.
+REPORT_URLS = [("/staff/reports/", ("period", "month", "start", "end", "sector", "type",
+                                    "cohort", "unit", "page")),
+               *((url, ("period", "start")) for url in (
+                   "/staff/reports/print", "/staff/reports/rows/ended",
+                   "/staff/reports/results.csv", "/staff/reports/rows/started.csv"))]
+
+
+@pytest.mark.parametrize(("url", "params"), REPORT_URLS)
+def test_every_hostile_value_in_the_results_filters(url, params, login_as):
+    client = login_as("staff_manager")
+    for value in HOSTILE:
+        for name in params:
+            # The dates are read for custom periods only.
+            extra = {"period": "custom"} if name in ("start", "end") else {}
+            response = client.get(url, query_string={**extra, name: value})
+            check(response, {name: value})
+            assert response.status_code in (200, 400, 422)
 
 
 @SETTINGS

@@ -17,6 +17,7 @@ once it is due: people whose follow-up day is still ahead are left out of that s
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -86,10 +87,14 @@ class Settings:
 
 # --- the measures every participant figure reads ---------------------------------------------
 
+@functools.lru_cache(maxsize=64)
 def measures(filters: Filters):
     """One row per measure a person began: participant, type, sector, course/event/placement
     id, the day it began, the day it ended (None while it runs), whether it was broken
-    off, and for placements how it ended. A UNION ALL of three indexed selects."""
+    off, and for placements how it ended. A UNION ALL of three indexed selects.
+
+    Building the statement costs more than running it on small data, and it holds no
+    dates or session, only the filters: it is built once per set of filters."""
     from portal.events.enums import Attendance, EventState
     from portal.events.models import EventInvitation, RecruitmentEvent
     from portal.placements.enums import EndOutcome, PlacementState

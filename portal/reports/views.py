@@ -101,6 +101,11 @@ def _selection() -> Selection:
 
 
 def _context(sel: Selection) -> dict:
+    if sel.form.all_errors:
+        # Figures for a period other than the one typed would mislead: the page shows the
+        # form with its errors and no figures until the period is corrected.
+        return {"sel": sel, "form": sel.form, "d": None, "args": sel.args(),
+                "has_units": bool(sel.form.unit.choices[1:]), "filter_labels": []}
     d = figures.dashboard(sel.period, sel.filters, sel.settings)
     months = charts.months(figures.trend_period(sel.period).months(), d.by_month)
     return {"sel": sel, "form": sel.form, "d": d, "args": sel.args(),
@@ -249,10 +254,13 @@ def _page() -> int:
 def figure_rows(kind: str):
     found = _kind(kind)
     sel = _selection()
-    query = rows.query(kind, sel.period, sel.filters, sel.settings)
-    page = paginate_rows(query, _page(), current_app.config["PAGE_SIZE"])
-    headers, lines = _rows_table(kind, page.items, html=True)
-    status = 422 if sel.form.all_errors else 200
+    if sel.form.all_errors:
+        page, headers, lines, status = None, [], [], 422
+    else:
+        query = rows.query(kind, sel.period, sel.filters, sel.settings)
+        page = paginate_rows(query, _page(), current_app.config["PAGE_SIZE"])
+        headers, lines = _rows_table(kind, page.items, html=True)
+        status = 200
     return render_template("reports/rows.html", kind=found, sel=sel, form=sel.form,
                            page=page, headers=headers, lines=lines, args=sel.args(),
                            filter_labels=_filter_labels(sel)), status
