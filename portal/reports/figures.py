@@ -28,6 +28,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     func,
     literal,
     null,
@@ -239,8 +240,14 @@ def _latest_ended(period: Period, filters: Filters, today: date, partition: list
         partition_by=[m.c.participant_id, *[p(m) for p in partition]],
         order_by=[m.c.ended_on.desc(), m.c.measure_type, m.c.cohort_id, m.c.event_id,
                   m.c.placement_id]).label("rank")
+    # Staff record an outcome for a recruitment event only when someone was hired there;
+    # attending one is not a measure the person "ended" with a result, so an event counts
+    # here only when an outcome was recorded for it.
+    event_with_outcome = exists().where(Outcome.participant_id == m.c.participant_id,
+                                        Outcome.event_id == m.c.event_id)
     ranked = (select(m, rank)
-              .where(m.c.ended_on >= period.start, m.c.ended_on <= last)
+              .where(m.c.ended_on >= period.start, m.c.ended_on <= last,
+                     or_(m.c.event_id.is_(None), event_with_outcome))
               .subquery("ranked"))
     return select(ranked).where(ranked.c.rank == 1).subquery("latest")
 

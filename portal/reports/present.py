@@ -107,7 +107,9 @@ DEFINITIONS = {
                     "(employed or a subsidised job) or studies when it ended, by the outcome "
                     "recorded for that measure at its end, whenever it was recorded. "
                     "People with no outcome recorded, or recorded as unknown, are counted "
-                    "as not in work or studies, and their number is shown."),
+                    "as not in work or studies, and their number is shown. A recruitment "
+                    "event counts here only when an outcome was recorded for it (a hire "
+                    "named after the event): attending one is not a measure with a result."),
     "share_follow_up": _l("The same people, at the follow-up %(days)d days after the end. Only "
                           "people whose follow-up day has come count; missing or unknown "
                           "follow-ups count as not in work or studies."),

@@ -292,3 +292,20 @@ def test_employers_and_supervisors_engaged(app):
 def test_the_forecast_is_pro_rated_to_the_period(app):
     assert dash().forecast == round(20 * 181 / 365)
     assert dash(Period(PeriodKind.YEAR, date(2026, 1, 1), date(2026, 12, 31))).forecast == 20
+
+
+def test_attending_an_event_counts_for_outcomes_only_with_an_outcome_recorded(app):
+    from portal.events.models import EventInvitation
+
+    event = factories.make_event(event_date=date(2026, 4, 20))
+    event.state = "held"
+    hired, came = person("Hired"), person("Came")
+    for p in (hired, came):
+        db.session.add(EventInvitation(event_id=event.id, participant_id=p.id,
+                                       attendance="attended"))
+    db.session.flush()
+    outcome(hired, "employed", event_id=event.id, recorded_on=date(2026, 4, 21))
+
+    d = dash()
+    assert d.people.ended == 2  # both took part
+    assert (d.total.ended, d.total.at_end.success, d.total.employed) == (1, 1, 1)
