@@ -109,7 +109,7 @@ DEFINITIONS = {
                     "People with no outcome recorded, or recorded as unknown, are counted "
                     "as not in work or studies, and their number is shown. A recruitment "
                     "event counts here only when an outcome was recorded for it (a hire "
-                    "named after the event): attending one is not a measure with a result."),
+                    "recorded for the event): attending one is not a measure with a result."),
     "share_follow_up": _l("The same people, at the follow-up %(days)d days after the end. Only "
                           "people whose follow-up day has come count; missing or unknown "
                           "follow-ups count as not in work or studies."),
@@ -119,7 +119,7 @@ DEFINITIONS = {
                    "(not a subsidised job, not studies), against the forecast for the "
                    "period (%(per_year)d a year, pro-rated by days)."),
     "converted": _l("Internships that ended in the period, and how many ended with the "
-                    "host hiring the person (ended as “hired by host”). Counts "
+                    "host hiring the person (ended as “hired by the host”). Counts "
                     "internships, not people."),
     "requests": _l("Requests employers (or staff on their behalf) first submitted in the "
                    "period, by kind. Drafts are not counted."),

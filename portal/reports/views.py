@@ -318,7 +318,8 @@ def _rows_table(kind: str, found, *, html: bool) -> tuple[list[str], list[list]]
             what = r[7] or r[8] or r[9] or ""
             line = [link(f"{r[1]} {r[2]}", "participants.detail", participant_id=r[0]), r[3],
                     r[4], present.measure_type_label(r[5]), present.sector_label(r[6]), what,
-                    d(r[10]), d(r[11]) + (f" ({_('broke it off')})" if r[12] and r[11] else "")]
+                    d(r[10]), _("%(date)s (broke it off)", date=d(r[11]))
+                    if r[12] and r[11] else d(r[11])]
             if kind != "started":
                 line += [_outcome_label(r[13]), _outcome_label(r[14]), _outcome_label(r[15])]
             if kind == "converted":
