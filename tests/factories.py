@@ -229,7 +229,8 @@ def make_placement(participant, org: Organisation, supervisor=None, *,
     today = local_today()
     values = {"participant_id": participant.id, "organisation_id": org.id,
               "supervisor_id": getattr(supervisor, "id", None),
-              "placement_type": "internship", "starts_on": today - timedelta(days=7),
+              "placement_type": "internship", "sector": "cleaning",
+              "starts_on": today - timedelta(days=7),
               "ends_on": today + timedelta(days=49), "weekly_hours": 30,
               "tasks": "Städning av kontor och trapphus", "state": state}
     if state in ("agreed", "active", "ended"):

@@ -569,7 +569,7 @@ def test_placement_pages_do_not_grow_with_placements_and_people(login_as):
         person = factories.make_participant(actor=factories.make_user("staff"))
         placement = placements.create(person, values={
             "organisation_id": org.id, "supervisor_id": supervisor.id,
-            "placement_type": "subsidised_job", "starts_on": start,
+            "placement_type": "subsidised_job", "sector": "cleaning", "starts_on": start,
             "ends_on": start + timedelta(days=60), "weekly_hours": 30,
             "tasks": "Städning"}, actor=staff)
         placements.agree(placement, actor=staff, ordinary_employees=10)

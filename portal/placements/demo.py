@@ -65,14 +65,22 @@ def seed(*, staff: User, today: date, supervisors, participants) -> list[Placeme
     return made
 
 
+def _sector(supervisor) -> str:
+    """The work's sector: one the supervisor and the host share, else the host's own,
+    else the supervisor's."""
+    host = [s.value for s in supervisor.organisation.sectors]
+    own = list(supervisor.sectors)
+    return next((s for s in own if s in host), None) or (host or own or ["other"])[0]
+
+
 def _make(staff, today, supervisor, person, starts, ends, kind, hours, tasks, fate):
     # The demo's history: the person met the unit three weeks before the placement, and
     # it was agreed a week before it started (within Helsingør's four weeks).
     person.intake_on = min(person.intake_on, starts - timedelta(days=21))
     placement = services.create(person, values={
         "organisation_id": supervisor.organisation_id, "supervisor_id": supervisor.id,
-        "placement_type": kind, "starts_on": starts, "ends_on": ends, "weekly_hours": hours,
-        "tasks": tasks}, actor=staff)
+        "placement_type": kind, "sector": _sector(supervisor), "starts_on": starts,
+        "ends_on": ends, "weekly_hours": hours, "tasks": tasks}, actor=staff)
     if fate == "proposed":
         return placement
     host = supervisor.organisation

@@ -11,6 +11,7 @@ from portal.core.fields import ChoiceRadio, DayField, NumberRange, WholeNumberFi
 from portal.core.fields import text_field as _text
 from portal.core.forms import BaseForm, VersionField
 from portal.core.idempotency import SubmissionKeyField
+from portal.employers.enums import Sector
 from portal.placements.enums import CheckInRating, EndOutcome
 from portal.requests.enums import PlacementType
 
@@ -33,6 +34,10 @@ class PlacementFields(BaseForm):
                                                "placement is agreed."))
     placement_type = SelectField(_l("Type of placement"), choices=[], validators=[
         InputRequired(_l("Choose the type of placement."))])
+    # Required unless an older placement never had one stated (``sector_required``).
+    sector = SelectField(_l("Sector"), choices=[],
+                         description=_l("The sector of the work, for the figures by "
+                                        "sector."))
     starts_on = DayField(_l("First day"), validators=[
         InputRequired(_l("Enter the first day.")), DateBetween(2, 3)],
         description=_l("YYYY-MM-DD."))
@@ -44,8 +49,13 @@ class PlacementFields(BaseForm):
     tasks = _area(_l("Tasks"), 1000, _l("Describe the tasks."),
                   description=_l("What the person will do; the supervisor sees this."))
 
-    def __init__(self, *args, organisations=(), supervisors=(), **kwargs):
+    def __init__(self, *args, organisations=(), supervisors=(), sector_required=True,
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        self.sector_required = sector_required
+        self.sector.flags.required = sector_required
+        self.sector.choices = [("", _l("Choose…") if sector_required else _l("Not stated")),
+                               *Sector.choices()]
         self.organisation_id.choices = [("", _l("Choose…"))] + [
             (str(o.id), o.name) for o in organisations]
         self.supervisor_id.choices = [("", _l("None yet"))] + [
@@ -55,6 +65,9 @@ class PlacementFields(BaseForm):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
+        if self.sector_required and not self.sector.data and not self.sector.errors:
+            self.sector.errors = [*self.sector.errors, _l("Choose the sector.")]
+            valid = False
         starts, ends = self.starts_on.data, self.ends_on.data
         if starts and ends and not self.ends_on.errors and ends < starts:
             self.ends_on.errors = [*self.ends_on.errors,
@@ -66,6 +79,7 @@ class PlacementFields(BaseForm):
         return {"organisation_id": _id(self.organisation_id.data),
                 "supervisor_id": _id(self.supervisor_id.data),
                 "placement_type": self.placement_type.data,
+                "sector": self.sector.data or None,
                 "starts_on": self.starts_on.data, "ends_on": self.ends_on.data,
                 "weekly_hours": self.weekly_hours.data, "tasks": self.tasks.data or ""}
 

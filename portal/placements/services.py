@@ -36,6 +36,7 @@ from portal.core.errors import ConflictError, DomainError
 from portal.core.mail import queue_mail
 from portal.core.models import utcnow
 from portal.core.search import like_pattern
+from portal.employers.enums import Sector
 from portal.employers.models import Organisation
 from portal.extensions import db
 from portal.participants.models import Participant
@@ -58,8 +59,8 @@ P = PlacementState
 TRANSITIONS = {(P.PROPOSED, P.AGREED), (P.PROPOSED, P.CANCELLED), (P.AGREED, P.ACTIVE),
                (P.AGREED, P.CANCELLED), (P.ACTIVE, P.ENDED)}
 
-FIELDS = ("organisation_id", "supervisor_id", "placement_type", "starts_on", "ends_on",
-          "weekly_hours", "tasks")
+FIELDS = ("organisation_id", "supervisor_id", "placement_type", "sector", "starts_on",
+          "ends_on", "weekly_hours", "tasks")
 TASKS_MAX = 1000
 REASON_MAX = 1000
 NOTE_MAX = 1000
@@ -151,6 +152,8 @@ def _clean(values: dict) -> dict:
             value = (value or "").strip()
             if len(value) > TASKS_MAX:
                 raise DomainError(_("Use at most %(max)d characters.", max=TASKS_MAX), name)
+        if name == "sector":
+            value = value or None
         out[name] = value
     return out
 
@@ -163,6 +166,8 @@ def _check(values: dict) -> None:
         raise DomainError(_("Choose the host organisation."), "organisation_id")
     if values.get("placement_type") not in set(PlacementType):
         raise DomainError(_("Choose the type of placement."), "placement_type")
+    if values.get("sector") is not None and values["sector"] not in set(Sector):
+        raise DomainError(_("Choose the sector."), "sector")
     starts, ends = values.get("starts_on"), values.get("ends_on")
     if not isinstance(starts, date):
         raise DomainError(_("Enter the first day."), "starts_on")
@@ -202,13 +207,29 @@ def _request_for(request_id: int | None, organisation_id: int) -> ServiceRequest
     return req
 
 
+def likely_sector(organisation: Organisation | None,
+                  req: ServiceRequest | None = None) -> str | None:
+    """The sector a new placement is most likely in, to preselect on its form: the
+    request's when it is about one sector (its hiring needs, else its organisation's),
+    else the host's when it has exactly one; otherwise None (staff choose)."""
+    if req is not None:
+        from portal.placements import matching
+
+        sectors = matching.request_sectors(req)
+        if len(sectors) == 1:
+            return sectors[0].value
+    sectors = organisation.sectors if organisation is not None else []
+    return sectors[0].value if len(sectors) == 1 else None
+
+
 def request_defaults(req: ServiceRequest) -> dict:
-    """What a placement answering the request starts from: host, type, tasks, hours and
-    period as the employer asked."""
+    """What a placement answering the request starts from: host, type, sector, tasks,
+    hours and period as the employer asked."""
     hours = req.hours_per_week
     return {
         "organisation_id": req.organisation_id,
         "placement_type": req.placement_type or "",
+        "sector": likely_sector(req.organisation, req),
         "tasks": req.tasks or "",
         "weekly_hours": min(max(hours, HOURS_MIN), HOURS_MAX) if hours else None,
         "starts_on": req.period_start or req.preferred_start,
@@ -225,6 +246,8 @@ def create(participant: Participant, *, values: dict, actor: User,
     clean = _clean(values)
     clean.setdefault("supervisor_id", None)
     _check(clean)
+    if clean.get("sector") is None:  # for the reports by sector
+        raise DomainError(_("Choose the sector."), "sector")
     req = _request_for(request_id, clean["organisation_id"])
     placement = Placement(participant_id=participant.id, request_id=req.id if req else None,
                           state=P.PROPOSED, state_changed_at=utcnow(),
@@ -259,6 +282,9 @@ def update(placement: Placement, *, values: dict, actor: User,
         raise DomainError(_("A placement that is “%(state)s” cannot be changed.",
                             state=placement.state_enum.label))
     _check({**{k: getattr(placement, k) for k in FIELDS}, **clean})
+    if placement.sector is not None and "sector" in clean and clean["sector"] is None:
+        # One not stated (made before sectors were asked) may stay so; one stated stays.
+        raise DomainError(_("Choose the sector."), "sector")
     if placement.state_enum != P.PROPOSED:
         if clean.get("organisation_id", placement.organisation_id) != placement.organisation_id:
             raise DomainError(_("The host cannot change once the placement is agreed: cancel "

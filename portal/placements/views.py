@@ -134,7 +134,8 @@ def at_risk():
 @access(Access.STAFF)
 def new():
     """From scratch, for a participant (?participant_id=), for an intern/placement request
-    (?request_id=, prefilled from it) and with a supervisor (?supervisor_id=)."""
+    (?request_id=, prefilled from it), with a supervisor (?supervisor_id=) and in a sector
+    (?sector=, the one chosen on the request's matching page)."""
     req = _placement_request(_arg_id("request_id"))
     chosen = _arg_id("participant_id")
     participant = db.session.get(Participant, chosen) if chosen else None
@@ -146,6 +147,8 @@ def new():
             defaults = services.request_defaults(req)
             form.organisation_id.data = str(defaults["organisation_id"])
             form.placement_type.data = defaults["placement_type"]
+            if defaults["sector"]:
+                form.sector.data = defaults["sector"]
             form.tasks.data = defaults["tasks"]
             form.weekly_hours.data = defaults["weekly_hours"]
             form.starts_on.data = defaults["starts_on"]
@@ -155,6 +158,8 @@ def new():
         if supervisor_id is not None and str(supervisor_id) in {
                 v for v, _label in form.supervisor_id.choices}:
             form.supervisor_id.data = str(supervisor_id)
+        if request.args.get("sector") in set(Sector):
+            form.sector.data = request.args["sector"]
     if form.is_submitted():
         done = idempotency.previous_result(form.submission_key.data)
         if done:
@@ -198,6 +203,7 @@ def detail(placement_id: int, activate_form=None, status=200):
                                 placement_id=placement.id)
     return render_template(
         "placements/detail.html", placement=placement, findings=findings, today=today,
+        sector=Sector(placement.sector) if placement.sector in set(Sector) else None,
         moves=services.allowed_moves(placement), activate_form=activate_form,
         check_ins=services.check_ins(placement), history=services.history(placement),
         end_outcome=end_outcome, follow_up_kinds=FollowUpKind,
@@ -212,11 +218,15 @@ def edit(placement_id: int):
         or placement.state_enum != PlacementState.PROPOSED else _organisations()
     form = EditPlacementForm(obj=placement if request.method == "GET" else None,
                              organisations=organisations,
-                             supervisors=_supervisors(placement.supervisor_id))
+                             supervisors=_supervisors(placement.supervisor_id),
+                             sector_required=placement.sector is not None)
     if request.method == "GET":
         form.version_id.data = str(placement.version_id)
         form.organisation_id.data = str(placement.organisation_id)
         form.supervisor_id.data = str(placement.supervisor_id or "")
+        # One made before sectors were asked: offer the likely one, for staff to confirm.
+        form.sector.data = placement.sector or services.likely_sector(
+            placement.organisation, placement.request) or ""
     status = None
     if form.validate_on_submit():
         status = save_versioned(form, lambda: services.update(

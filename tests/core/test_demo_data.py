@@ -225,3 +225,4 @@ def test_demo_has_supervisors_mentor_training_and_placements(demo):
     missed = db.session.scalar(select(func.count()).select_from(PlacementFollowUp).where(
         PlacementFollowUp.done_on.is_(None), PlacementFollowUp.due_on < today))
     assert missed >= 1
+    assert placements and all(p.sector for p in placements)  # for the reports by sector

@@ -26,7 +26,7 @@ def world(*, capacity: int = 2, trained: bool = True, org=None, employees=None):
 def values(org, supervisor=None, **over) -> dict:
     today = local_today()
     out = {"organisation_id": org.id, "supervisor_id": supervisor.id if supervisor else None,
-           "placement_type": "internship", "starts_on": today,
+           "placement_type": "internship", "sector": "cleaning", "starts_on": today,
            "ends_on": today + timedelta(days=60), "weekly_hours": 30,
            "tasks": "Städning av kontor"}
     out.update(over)

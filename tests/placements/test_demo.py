@@ -29,4 +29,5 @@ def test_the_demo_seeds_active_ended_and_proposed_placements_once():
               and p.state == PlacementState.ACTIVE]
     assert len(missed) == 1
     assert any(services.check_ins(p) for p in made if p.state == PlacementState.ACTIVE)
+    assert {p.sector for p in made} == {"cleaning"}  # the hosts' and supervisors' sector
     assert seed(staff=staff, today=today, supervisors=supervisors, participants=people) == []

@@ -11,7 +11,7 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from portal.core.dates import local_today
-from portal.core.models import utcnow
+from portal.core.models import AuditEvent, utcnow
 from portal.extensions import db
 from portal.participants.enums import Checkpoint, OutcomeStatus
 from portal.participants.models import Outcome
@@ -84,6 +84,7 @@ def test_a_new_placement_from_a_request_is_prefilled_and_moves_the_request(login
     assert _selected(page, "organisation_id") == str(org.id)
     assert _selected(page, "placement_type") == req.placement_type
     assert _selected(page, "supervisor_id") == str(supervisor.id)
+    assert _selected(page, "sector") == "cleaning"  # the requesting host's one sector
     assert _input_value(page, "starts_on") == req.period_start.isoformat()
     assert _input_value(page, "ends_on") == req.period_end.isoformat()
     assert _input_value(page, "weekly_hours") == str(req.hours_per_week)
@@ -91,7 +92,8 @@ def test_a_new_placement_from_a_request_is_prefilled_and_moves_the_request(login
     assert req.tasks in page
     fields = hidden_inputs(page)
     fields.update(organisation_id=str(org.id), placement_type=req.placement_type,
-                  supervisor_id=str(supervisor.id), starts_on=req.period_start.isoformat(),
+                  sector="cleaning", supervisor_id=str(supervisor.id),
+                  starts_on=req.period_start.isoformat(),
                   ends_on=req.period_end.isoformat(), weekly_hours="30", tasks=req.tasks,
                   case_reference=person.case_reference)
     response = client.post(url, data=fields)
@@ -109,12 +111,115 @@ def test_an_unknown_case_reference_is_refused(login_as):
     client = login_as(staff)
     response = submit(client, "/staff/placements/new", {
         "case_reference": "NO-SUCH", "organisation_id": str(org.id),
-        "placement_type": "internship", "starts_on": local_today().isoformat(),
+        "placement_type": "internship", "sector": "cleaning",
+        "starts_on": local_today().isoformat(),
         "ends_on": (local_today() + timedelta(days=30)).isoformat(), "weekly_hours": "30",
         "tasks": "Städning"})
     assert response.status_code == 422
     assert 'href="#case_reference"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Placement)) == 0
+
+
+def _new_placement_form(org, supervisor, person, **over) -> dict:
+    return {"case_reference": person.case_reference, "organisation_id": str(org.id),
+            "supervisor_id": str(supervisor.id), "placement_type": "internship",
+            "starts_on": local_today().isoformat(),
+            "ends_on": (local_today() + timedelta(days=30)).isoformat(),
+            "weekly_hours": "30", "tasks": "Städning", **over}
+
+
+def test_a_new_placement_needs_its_sector_which_is_shown_and_audited(login_as):
+    staff, org, supervisor, person = world()
+    client = login_as(staff)
+    page = client.get("/staff/placements/new").get_data(as_text=True)
+    assert _selected(page, "sector") is None  # nothing chosen for the staff member
+    response = submit(client, "/staff/placements/new",
+                      _new_placement_form(org, supervisor, person))
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'href="#sector"' in body and 'id="sector-error"' in body
+    assert db.session.scalar(select(func.count()).select_from(Placement)) == 0
+    response = submit(client, "/staff/placements/new",
+                      _new_placement_form(org, supervisor, person, sector="nonsense"))
+    assert response.status_code == 422 and 'href="#sector"' in response.get_data(as_text=True)
+    response = submit(client, "/staff/placements/new",
+                      _new_placement_form(org, supervisor, person, sector="kitchen"))
+    assert response.status_code == 302
+    placement = db.session.scalars(select(Placement)).one()
+    assert placement.sector == "kitchen"
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="placement-sector" data-sector="kitchen"' in detail
+    created = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "placement.created", AuditEvent.object_id == placement.id))
+    assert created.changes["sector"] == "kitchen"
+    # Changed like the other fields, and audited before → after.
+    url = f"/staff/placements/{placement.id}/edit"
+    edit = client.get(url).get_data(as_text=True)
+    assert _selected(edit, "sector") == "kitchen"
+    fields = {**hidden_inputs(edit), **_new_placement_form(org, supervisor, person)}
+    del fields["case_reference"]
+    assert client.post(url, data={**fields, "sector": ""}).status_code == 422
+    assert client.post(url, data={**fields, "sector": "cleaning"}).status_code == 302
+    db.session.refresh(placement)
+    assert placement.sector == "cleaning"
+    updated = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "placement.updated", AuditEvent.object_id == placement.id))
+    assert updated.changes["sector"] == {"before": "kitchen", "after": "cleaning"}
+
+
+def test_the_sector_is_preselected_from_the_request_the_host_or_the_matching(login_as):
+    staff = factories.make_user("staff")
+    one = factories.make_organisation(sectors=["care"])
+    two = factories.make_organisation(sectors=["kitchen", "cleaning"])
+    client = login_as(staff)
+
+    def preselected(url):
+        return _selected(client.get(url).get_data(as_text=True), "sector")
+
+    # A request from a host with one sector; with two, the request's hiring need decides.
+    req_one = factories.make_request(one, factories.employer_of(one), "placement", submit=True)
+    assert preselected(f"/staff/placements/new?request_id={req_one.id}") == "care"
+    req_two = factories.make_request(two, factories.employer_of(two), "placement",
+                                     submit=True)
+    assert preselected(f"/staff/placements/new?request_id={req_two.id}") is None
+    need = factories.make_need(two, occupation_code="9111")  # a cleaner
+    req_need = factories.make_request(two, factories.employer_of(two), "placement",
+                                      submit=True, needs=[need])
+    assert preselected(f"/staff/placements/new?request_id={req_need.id}") == "cleaning"
+    # The sector chosen on the request's matching page travels with its links.
+    supervisor = factories.make_supervisor(two, sectors=("kitchen",))
+    matching = client.get(f"/staff/placements/for-request/{req_two.id}?sector=kitchen")
+    links = re.findall(r'href="(/staff/placements/new\?[^"]*)"', matching.get_data(
+        as_text=True))
+    assert links and all("sector=kitchen" in link for link in links)
+    assert preselected(links[0].replace("&amp;", "&")) == "kitchen"
+    assert preselected(f"/staff/placements/new?supervisor_id={supervisor.id}"
+                       "&sector=nonsense") is None
+
+
+def test_an_older_placement_without_a_sector_may_stay_so_or_take_the_hosts(login_as):
+    staff, org, supervisor, person = world()  # the host has one sector: cleaning
+    placement = factories.make_placement(person, org, supervisor, sector=None)
+    client = login_as(staff)
+    url = f"/staff/placements/{placement.id}/edit"
+    detail = client.get(f"/staff/placements/{placement.id}").get_data(as_text=True)
+    assert 'id="placement-sector" data-sector=""' in detail
+    edit = client.get(url).get_data(as_text=True)
+    assert _selected(edit, "sector") == "cleaning"  # offered, for staff to confirm
+    fields = {"organisation_id": str(org.id),
+              "supervisor_id": str(supervisor.id), "placement_type": "internship",
+              "starts_on": placement.starts_on.isoformat(),
+              "ends_on": placement.ends_on.isoformat(), "weekly_hours": "25",
+              "tasks": placement.tasks}
+    assert client.post(url, data={**hidden_inputs(edit), **fields,
+                                  "sector": ""}).status_code == 302
+    db.session.refresh(placement)
+    assert (placement.weekly_hours, placement.sector) == (25, None)
+    edit = client.get(url).get_data(as_text=True)
+    assert client.post(url, data={**hidden_inputs(edit), **fields,
+                                  "sector": "cleaning"}).status_code == 302
+    db.session.refresh(placement)
+    assert placement.sector == "cleaning"
 
 
 # --- agreeing ---------------------------------------------------------------------------------
@@ -189,7 +294,8 @@ def test_a_stale_edit_gets_409_and_overwrites_nothing(login_as):
     form_a = hidden_inputs(first.get(url).get_data(as_text=True))
     form_b = hidden_inputs(second.get(url).get_data(as_text=True))
     common = {"organisation_id": str(org.id), "supervisor_id": str(supervisor.id),
-              "placement_type": "internship", "starts_on": placement.starts_on.isoformat(),
+              "placement_type": "internship", "sector": "cleaning",
+              "starts_on": placement.starts_on.isoformat(),
               "ends_on": placement.ends_on.isoformat(), "tasks": "Städning"}
     assert first.post(url, data={**form_a, **common, "weekly_hours": "20"}).status_code == 302
     stale = second.post(url, data={**form_b, **common, "weekly_hours": "35"})

@@ -36,7 +36,7 @@ def _set_up(app) -> dict:
         today = local_today()
         placements = [services.create(p, values={
             "organisation_id": org.id, "supervisor_id": supervisor.id,
-            "placement_type": "internship", "starts_on": today,
+            "placement_type": "internship", "sector": "cleaning", "starts_on": today,
             "ends_on": today + timedelta(days=30), "weekly_hours": 30,
             "tasks": "Städning"}, actor=staff) for p in people]
         db.session.commit()
@@ -167,8 +167,8 @@ def test_one_participant_agreed_twice_for_the_same_weeks_at_once_is_refused_once
         today = local_today()
         placements = [services.create(person, values={
             "organisation_id": org.id, "supervisor_id": s.id, "placement_type": "internship",
-            "starts_on": today, "ends_on": today + timedelta(days=30), "weekly_hours": 30,
-            "tasks": "Städning"}, actor=staff) for s in supervisors]
+            "sector": "cleaning", "starts_on": today, "ends_on": today + timedelta(days=30),
+            "weekly_hours": 30, "tasks": "Städning"}, actor=staff) for s in supervisors]
         db.session.commit()
         ids = {"staff": staff.id, "org": org.id, "supervisor": supervisors[0].id,
                "supervisor_user": supervisors[0].user_id, "people": [person.id],

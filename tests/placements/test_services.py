@@ -175,6 +175,40 @@ def test_a_placement_from_a_request_moves_the_request_on():
     assert refused.value.field == "organisation_id"
 
 
+def test_a_new_placement_states_a_known_sector_and_a_stated_one_stays_stated():
+    staff, org, supervisor, person = world()
+    for sector in (None, "", "Cleaning", "cleaning "):
+        with pytest.raises(DomainError) as refused:
+            services.create(person, values=values(org, supervisor, sector=sector),
+                            actor=staff)
+        assert refused.value.field == "sector", sector
+    placement = propose(person, org, supervisor, staff, sector="care")
+    assert placement.sector == "care"
+    with pytest.raises(DomainError) as refused:
+        services.update(placement, values={"sector": None}, actor=staff,
+                        expected_version=None)
+    assert refused.value.field == "sector"
+    db.session.rollback()
+    changed = services.update(placement, values={"sector": "kitchen"}, actor=staff,
+                              expected_version=None)
+    assert changed == {"sector": ("care", "kitchen")}
+
+
+def test_the_likely_sector_is_the_requests_or_the_hosts_only_one():
+    one = factories.make_organisation(sectors=["retail"])
+    two = factories.make_organisation(sectors=["kitchen", "cleaning"])
+    assert services.likely_sector(one) == "retail"
+    assert services.likely_sector(two) is None and services.likely_sector(None) is None
+    req = factories.make_request(two, factories.employer_of(two), "placement", submit=True)
+    assert services.likely_sector(two, req) is None
+    assert services.request_defaults(req)["sector"] is None
+    need = factories.make_need(two, occupation_code="9412")  # kitchen help
+    req = factories.make_request(two, factories.employer_of(two), "placement", submit=True,
+                                 needs=[need])
+    assert services.likely_sector(two, req) == "kitchen"
+    assert services.request_defaults(req)["sector"] == "kitchen"
+
+
 # --- the checks ------------------------------------------------------------------------------
 
 def test_capacity_exceeded_blocks_the_agreement():
