@@ -307,23 +307,27 @@ def test_course_pages_do_not_grow_with_courses_and_commitments(login_as):
     assert {url: _queries(employer_client, url) for url in employer_urls} == few_employer
 
 
-def test_the_participant_register_does_not_grow_with_rows(login_as):
+def test_the_participant_register_does_not_grow_with_rows(app, login_as, monkeypatch):
     from portal.participants import services as participants
 
+    units = ["Jobbcenter", "Kommunservice"]
+    monkeypatch.setitem(app.config, "PORTAL_UNITS", units)
     staff = factories.make_user("staff")
 
     def one_more(n):
         participants.create(values={"first_name": f"Namn{n}", "last_name": "Efternamn",
-                                    "case_reference": f"AME-{n}", "driving_licence": "none"},
+                                    "case_reference": f"AME-{n}", "driving_licence": "none",
+                                    "unit": units[n % 2]},
                             sectors=["cleaning", "care"], actor=factories.make_user("staff"))
         db.session.commit()
 
     one_more(0)
+    one_more(1)
     client = login_as(staff)
     urls = ["/staff/participants/", "/staff/participants/?sector=care",
-            "/staff/participants/?q=namn"]
+            "/staff/participants/?q=namn", "/staff/participants/?unit=Kommunservice"]
     few = {url: _queries(client, url) for url in urls}
-    for n in range(1, 20):
+    for n in range(2, 20):
         one_more(n)
     assert {url: _queries(client, url) for url in urls} == few
 

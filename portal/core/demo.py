@@ -679,6 +679,20 @@ PARTICIPANTS = [
 ]
 
 
+# Hässleholm's Kommunservice holds the labour-market employments and subsidised jobs: the
+# people in those placements are its participants, everyone else the other units' in turn.
+EMPLOYMENT_UNIT = "Kommunservice"
+
+
+def _unit(n: int) -> str:
+    """The unit of the demo participant numbered n, when the portal has units."""
+    from portal.participants import services as participants
+
+    units = participants.units()
+    others = [u for u in units if u != EMPLOYMENT_UNIT] or units
+    return others[n % len(others)] if others else ""
+
+
 def _load_participants() -> Iterator[str]:
     from portal.participants import services as participants
     from portal.participants.models import Participant
@@ -690,7 +704,7 @@ def _load_participants() -> Iterator[str]:
     for n, (first, last, languages, licence, sectors) in enumerate(PARTICIPANTS, start=101):
         person = participants.create(values={
             "first_name": first, "last_name": last, "case_reference": f"AME-2026-{n:04d}",
-            "languages": languages, "driving_licence": licence,
+            "languages": languages, "driving_licence": licence, "unit": _unit(n),
             # Met over the last half year, about one a fortnight.
             "intake_on": local_today() - timedelta(days=12 + 14 * (n - 101))},
             sectors=sectors, actor=staff)
@@ -776,7 +790,7 @@ def _load_course_history() -> Iterator[str]:
     for n, (first, last, languages, *_rest) in enumerate(GRADUATES, start=201):
         person = participants.create(values={
             "first_name": first, "last_name": last, "case_reference": f"AME-2026-{n:04d}",
-            "languages": languages, "driving_licence": "none",
+            "languages": languages, "driving_licence": "none", "unit": _unit(n),
             "intake_on": start - timedelta(days=10 + 3 * (n - 201))}, sectors=["cleaning"],
             actor=staff)
         placed = enrolment.enrol(done, person, actor=staff)
@@ -821,7 +835,7 @@ def _load_course_history() -> Iterator[str]:
     for n, (first, last, languages) in enumerate(CARE_LEARNERS, start=301):
         person = participants.create(values={
             "first_name": first, "last_name": last, "case_reference": f"AME-2026-{n:04d}",
-            "languages": languages, "driving_licence": "none",
+            "languages": languages, "driving_licence": "none", "unit": _unit(n),
             "intake_on": monday - timedelta(weeks=3, days=7 + 2 * (n - 301))},
             sectors=["care"], actor=staff)
         placed = enrolment.enrol(care, person, actor=staff)
@@ -872,6 +886,22 @@ def _load_supervision() -> Iterator[str]:
     for placement in seed_placements(staff=staff, today=today, supervisors=supervisors,
                                      participants=on_no_course):
         yield f"placement {placement.id} at {placement.organisation.name} ({placement.state})"
+        yield from _to_employment_unit(placement, staff)
+
+
+def _to_employment_unit(placement, staff: User) -> Iterator[str]:
+    """Someone in a labour-market employment or subsidised job moves to Kommunservice,
+    when the portal has that unit."""
+    from portal.participants import services as participants
+    from portal.placements.checks import SUBSIDISED_TYPES
+
+    person = placement.participant
+    if placement.placement_type not in SUBSIDISED_TYPES \
+            or EMPLOYMENT_UNIT not in participants.units() or person.unit == EMPLOYMENT_UNIT:
+        return
+    participants.update(person, values={"unit": EMPLOYMENT_UNIT}, sectors=[
+        s.value for s in person.sectors], actor=staff, expected_version=None)
+    yield f"participant {person.case_reference} now at {EMPLOYMENT_UNIT}"
 
 
 def _load_history() -> Iterator[str]:

@@ -47,16 +47,25 @@ class ParticipantFields(BaseForm):
         Optional(), Length(max=1000, message=_l("Use at most %(max)d characters."))],
         description=_l("Only what matters for finding the right measure, e.g. "
                        "“can work evenings, not heavy lifting”. No health details."))
+    unit = SelectField(_l("Unit"), choices=[], validators=[
+        InputRequired(_l("Choose the unit."))],
+        description=_l("The unit that works with the person."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units=(), **kwargs):
+        """``units``: the units to choose from (services.unit_choices); none: the
+        department has one unit and the field is left out."""
         super().__init__(*args, **kwargs)
         self.driving_licence.choices = DrivingLicence.choices()
         self.sectors.choices = Sector.choices()
+        if units:
+            self.unit.choices = [("", _l("Choose…")), *((u, u) for u in units)]
+        else:
+            del self.unit
 
     def values(self) -> dict:
         from portal.participants.services import FIELDS
 
-        return {name: self[name].data for name in FIELDS}
+        return {name: self[name].data for name in FIELDS if name in self}
 
 
 class NewParticipantForm(ParticipantFields):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from stdnum.dk import cpr
@@ -22,9 +23,9 @@ from portal.extensions import db
 from portal.participants.models import Participant, ParticipantSector
 
 FIELDS = ("first_name", "last_name", "case_reference", "email", "phone", "languages",
-          "driving_licence", "profile_note", "intake_on")
+          "driving_licence", "profile_note", "intake_on", "unit")
 TEXT = {"first_name": 80, "last_name": 80, "case_reference": 40, "email": 254, "phone": 40,
-        "languages": 200, "profile_note": 1000}
+        "languages": 200, "profile_note": 1000, "unit": 80}
 _DIGITS = re.compile(r"\d")
 _WRITTEN_ID = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]\d{4}(?!\d)")
 
@@ -35,6 +36,28 @@ def looks_like_identity_number(value: str) -> bool:
     if len(digits) not in (10, 12):
         return False
     return personnummer.is_valid(digits) or (len(digits) == 10 and cpr.is_valid(digits))
+
+
+def units() -> list[str]:
+    """The department's units (PORTAL_UNITS); empty where it has one, and then no
+    participant is asked for one."""
+    return list(current_app.config.get("PORTAL_UNITS") or [])
+
+
+def unit_choices(current: str = "") -> list[str]:
+    """The units a participant can be given: the configured ones, and the one they have
+    even if it is no longer configured (so saving them again keeps it). None configured:
+    none, and the form leaves the field out."""
+    found = units()
+    return [*found, current] if found and current and current not in found else found
+
+
+def _check_unit(value: str, current: str) -> None:
+    configured = units()
+    if configured and not value:
+        raise DomainError(_("Choose the unit."), "unit")
+    if value != current and value not in configured:
+        raise DomainError(_("Choose one of the units."), "unit")
 
 
 def _clean(values: dict) -> dict:
@@ -77,6 +100,7 @@ def _check(values: dict, participant: Participant | None = None) -> None:
         raise DomainError(_("Enter the intake date."), "intake_on")
     if intake > local_today():
         raise DomainError(_("The intake date cannot be in the future."), "intake_on")
+    _check_unit(values.get("unit") or "", participant.unit if participant else "")
     taken = db.session.scalar(select(Participant.id).where(
         func.lower(Participant.case_reference) == values["case_reference"].lower()))
     if taken is not None and (participant is None or taken != participant.id):
@@ -101,7 +125,8 @@ def create(*, values: dict, sectors, actor: User) -> Participant:
     db.session.flush()
     # The audit keeps that and by whom, not the personal data itself.
     audit.record("participant.created", participant, actor=actor,
-                 changes={"sectors": _sectors(sectors)})
+                 changes={"sectors": _sectors(sectors),
+                          **({"unit": participant.unit} if participant.unit else {})})
     return participant
 
 
@@ -114,14 +139,14 @@ def update(participant: Participant, *, values: dict, sectors, actor: User,
     clean = _clean(values)
     _check({**{k: getattr(participant, k) for k in FIELDS}, **clean}, participant)
     changed = audit.diff(participant, clean)
-    before = [r.sector for r in participant.sector_rows]
+    before = _sectors(r.sector for r in participant.sector_rows)  # in the same order
     after = _sectors(sectors)
     if before != after:
         participant.sector_rows = [ParticipantSector(sector=s) for s in after]
     audited = {}
     for key, (old, new) in changed.items():
         # Contact details are personal data: the trail says they changed, not to what.
-        audited[key] = (old, new) if key in ("driving_licence", "intake_on") \
+        audited[key] = (old, new) if key in ("driving_licence", "intake_on", "unit") \
             else ("…", "…")
     if before != after:
         audited["sectors"] = (before, after)
@@ -136,17 +161,21 @@ def update(participant: Participant, *, values: dict, sectors, actor: User,
 class Filters:
     q: str = ""
     sector: str | None = None
+    unit: str | None = None
     page: int = 1
 
     @classmethod
-    def from_args(cls, args) -> Filters:
+    def from_args(cls, args, units=()) -> Filters:
+        """``units``: the configured units, the only ones the list filters by."""
         q = "".join(ch for ch in (args.get("q") or "") if ch.isprintable()).strip()[:100]
         sector, page = args.get("sector") or None, args.get("page", "")
+        unit = args.get("unit") or None
         return cls(q=q, sector=sector if sector in set(Sector) else None,
+                   unit=unit if unit in set(units) else None,
                    page=max(1, int(page)) if page.isdecimal() and len(page) < 7 else 1)
 
     def args(self, **over) -> dict:
-        out = {"q": self.q, "sector": self.sector, **over}
+        out = {"q": self.q, "sector": self.sector, "unit": self.unit, **over}
         return {k: v for k, v in out.items() if v}
 
 
@@ -161,6 +190,8 @@ def search(filters: Filters, per_page: int):
     if filters.sector:
         query = query.where(Participant.id.in_(select(ParticipantSector.participant_id).where(
             ParticipantSector.sector == filters.sector)))
+    if filters.unit:
+        query = query.where(Participant.unit == filters.unit)
     query = query.order_by(Participant.last_name, Participant.first_name, Participant.id)
     return db.paginate(query, page=filters.page, per_page=per_page, error_out=False)
 

@@ -41,9 +41,10 @@ def _participant(participant_id: int) -> Participant:
 @bp.get("/")
 @access(Access.STAFF)
 def index():
-    filters = services.Filters.from_args(request.args)
+    units = services.units()
+    filters = services.Filters.from_args(request.args, units)
     page = services.search(filters, current_app.config["PAGE_SIZE"])
-    context = {"page": page, "filters": filters, "sectors": list(Sector)}
+    context = {"page": page, "filters": filters, "sectors": list(Sector), "units": units}
     if htmx and htmx.target == "participants":
         return render_block("participants/index.html", "participants", **context)
     return render_template("participants/index.html", **context)
@@ -52,7 +53,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @access(Access.STAFF)
 def new():
-    form = NewParticipantForm()
+    form = NewParticipantForm(units=services.unit_choices())
     if not form.is_submitted():
         form.intake_on.data = local_today()
     if form.is_submitted():
@@ -82,6 +83,7 @@ def new():
 def detail(participant_id: int):
     participant = _participant(participant_id)
     return render_template("participants/detail.html", participant=participant,
+                           units=services.units(),
                            history=services.history(participant),
                            enrolments=services.enrolments(participant),
                            invitations=services.invitations(participant),
@@ -93,7 +95,8 @@ def detail(participant_id: int):
 @access(Access.STAFF)
 def edit(participant_id: int):
     participant = _participant(participant_id)
-    form = EditParticipantForm(obj=participant if request.method == "GET" else None)
+    form = EditParticipantForm(obj=participant if request.method == "GET" else None,
+                               units=services.unit_choices(participant.unit))
     if request.method == "GET":
         form.version_id.data = str(participant.version_id)
         form.sectors.data = [s.value for s in participant.sectors]

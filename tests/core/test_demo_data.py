@@ -226,3 +226,37 @@ def test_demo_has_supervisors_mentor_training_and_placements(demo):
         PlacementFollowUp.done_on.is_(None), PlacementFollowUp.due_on < today))
     assert missed >= 1
     assert placements and all(p.sector for p in placements)  # for the reports by sector
+
+
+def test_demo_participants_have_no_unit_without_units(demo):
+    assert {p.unit for p in db.session.scalars(select(Participant))} == {""}
+
+
+def test_demo_participants_are_spread_over_the_configured_units(app, monkeypatch):
+    """As in development: Jobbcenter, and Kommunservice for those in a labour-market
+    employment or subsidised job (moved there, audited like any change of unit)."""
+    from portal.placements.checks import SUBSIDISED_TYPES
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    monkeypatch.setitem(app.config, "PORTAL_UNITS", ["Jobbcenter", "Kommunservice"])
+    list(load())
+    people = list(db.session.scalars(select(Participant)))
+    employed = {p.participant_id for p in db.session.scalars(select(Placement).where(
+        Placement.placement_type.in_([t.value for t in SUBSIDISED_TYPES])))}
+    assert employed
+    assert {p.unit for p in people if p.id in employed} == {"Kommunservice"}
+    assert {p.unit for p in people if p.id not in employed} == {"Jobbcenter"}
+    moved = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "participant.updated",
+        AuditEvent.object_id.in_(employed))).all()
+    assert {tuple(e.changes["unit"].values()) for e in moved} == {("Jobbcenter",
+                                                                   "Kommunservice")}
+
+
+def test_demo_with_other_units_takes_them_in_turn(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    monkeypatch.setitem(app.config, "PORTAL_UNITS", ["Norr", "Söder"])
+    list(load())
+    units = [p.unit for p in db.session.scalars(select(Participant).order_by(Participant.id))]
+    assert set(units) == {"Norr", "Söder"}
+    assert abs(units.count("Norr") - units.count("Söder")) <= 1
