@@ -398,9 +398,12 @@ def test_outcome_pages_do_not_grow_with_people_or_outcomes(login_as):
         person = _person(staff=staff)
         placed = enrolment.enrol(cohort, person, actor=staff)
         enrolment.change(placed, "complete", actor=staff)
-        outcomes.record(person, outcomes.Values(
-            status="employed" if n % 2 else "studies", organisation=org if n % 2 else None),
-            checkpoint="end", actor=staff, cohort_id=cohort.id)
+        # At the end, at follow-up and at the later follow-up.
+        for checkpoint in ("end", "follow_up", "late"):
+            outcomes.record(person, outcomes.Values(
+                status="employed" if n % 2 else "studies",
+                organisation=org if n % 2 else None),
+                checkpoint=checkpoint, actor=staff, cohort_id=cohort.id)
         db.session.commit()
         return person
 

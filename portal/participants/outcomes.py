@@ -1,4 +1,5 @@
-"""Outcomes: where a participant stood after a measure, at its end and at the follow-up.
+"""Outcomes: where a participant stood after a measure, at its end, at the follow-up and
+at the later follow-up.
 
 One row per participant, measure (a course or a recruitment event) and checkpoint;
 recording again changes that row. Every change is audited on the participant's log.
@@ -24,6 +25,7 @@ from portal.participants.enums import JOB_FORMS, WITH_EMPLOYER, Checkpoint, Outc
 from portal.participants.models import Outcome, Participant
 
 FOLLOW_UP_DAYS_DEFAULT = 90
+LATE_FOLLOW_UP_DAYS_DEFAULT = 180
 
 
 def follow_up_days() -> int:
@@ -32,6 +34,26 @@ def follow_up_days() -> int:
 
 def follow_up_date(ended_on: date) -> date:
     return ended_on + timedelta(days=follow_up_days())
+
+
+def late_follow_up_days() -> int:
+    """Days from the end of a measure to the later follow-up (Checkpoint.LATE)."""
+    return int(current_app.config.get("OUTCOME_LATE_FOLLOW_UP_DAYS",
+                                      LATE_FOLLOW_UP_DAYS_DEFAULT))
+
+
+def late_follow_up_date(ended_on: date) -> date:
+    return ended_on + timedelta(days=late_follow_up_days())
+
+
+def due_date(checkpoint: str, ended_on: date) -> date:
+    """The first day the outcome at ``checkpoint`` can be recorded: the end itself, or
+    the (later) follow-up's day."""
+    if checkpoint == Checkpoint.FOLLOW_UP:
+        return follow_up_date(ended_on)
+    if checkpoint == Checkpoint.LATE:
+        return late_follow_up_date(ended_on)
+    return ended_on
 
 
 @dataclass

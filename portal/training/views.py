@@ -354,7 +354,8 @@ def _ended(cohort: Cohort) -> list[Enrolment]:
 @bp.get("/staff/cohorts/<int:cohort_id>/outcomes")
 @access(Access.STAFF)
 def outcomes_overview(cohort_id: int):
-    """Everyone who has left the course, with their outcome at the end and at follow-up."""
+    """Everyone who has left the course, with their outcome at the end, at follow-up and
+    at the later follow-up."""
     cohort = _cohort(cohort_id)
     ended = _ended(cohort)
     recorded = outcomes.for_cohort(cohort.id)
@@ -362,10 +363,14 @@ def outcomes_overview(cohort_id: int):
               if (e.participant_id, Checkpoint.END) in recorded]
     return render_template(
         "training/outcomes.html", cohort=cohort, ended=ended, recorded=recorded,
-        follow_up={e.id: outcomes.follow_up_date(e.ended_on) for e in ended},
+        # The checkpoints after the end, each with its due date per enrolment.
+        later_checkpoints=[
+            (checkpoint, {e.id: outcomes.due_date(checkpoint, e.ended_on) for e in ended})
+            for checkpoint in (Checkpoint.FOLLOW_UP, Checkpoint.LATE)],
         today=local_today(), checkpoints=Checkpoint,
         in_work_or_studies=sum(1 for o in at_end if o.status_enum in WORK_OR_STUDIES),
-        known_at_end=len(at_end), follow_up_days=outcomes.follow_up_days())
+        known_at_end=len(at_end), follow_up_days=outcomes.follow_up_days(),
+        late_follow_up_days=outcomes.late_follow_up_days())
 
 
 @bp.route("/staff/cohorts/<int:cohort_id>/outcomes/<int:enrolment_id>/<checkpoint>",
@@ -391,7 +396,7 @@ def record_outcome(cohort_id: int, enrolment_id: int, checkpoint: str):
         form.version_id.data = str(existing.version_id) if existing else "0"
         form.organisation_id.data = str(existing.organisation_id or "") if existing else ""
         form.employment_form.data = existing.employment_form if existing else ""
-    due = outcomes.follow_up_date(found.ended_on)
+    due = outcomes.due_date(checkpoint, found.ended_on)
     status = 200
     if form.validate_on_submit():
         on = form.recorded_on.data or local_today()
@@ -402,6 +407,9 @@ def record_outcome(cohort_id: int, enrolment_id: int, checkpoint: str):
         elif checkpoint == Checkpoint.FOLLOW_UP and on < due:
             form.add_error("recorded_on", _("The follow-up is due on %(date)s; record it "
                                             "from then.", date=format_date(due)))
+        elif checkpoint == Checkpoint.LATE and on < due:
+            form.add_error("recorded_on", _("The later follow-up is due on %(date)s; record "
+                                            "it from then.", date=format_date(due)))
         else:
             chosen = orgs.get(int(form.organisation_id.data)) \
                 if form.organisation_id.data else None

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.core.dates import local_today
 from portal.core.models import AuditEvent
 from portal.extensions import db
+from portal.participants import outcomes
+from portal.participants.enums import Checkpoint
 from portal.participants.models import Outcome
 from portal.training import enrolment
 from portal.training import services as training
@@ -113,6 +116,63 @@ def test_the_follow_up_waits_for_its_due_date(login_as):
             "status": "continued_search", "recorded_on": ""}
     assert client.post(url, data=data).status_code == 302
     assert db.session.scalar(select(Outcome.checkpoint)) == "follow_up"
+
+
+def _cell(overview: str, checkpoint: str) -> str:
+    return re.search(rf'<td data-checkpoint="{checkpoint}">(.*?)</td>', overview, re.S).group(1)
+
+
+def test_the_later_follow_up_has_its_own_column_and_waits_for_its_day(login_as):
+    staff = factories.make_user("staff")
+    cohort, _org, _person, placed = _left_course(staff, days_ago=100)
+    client = login_as(staff)
+    overview_url = f"/staff/cohorts/{cohort.id}/outcomes"
+    overview = client.get(overview_url).get_data(as_text=True)
+    late_url = _url(cohort, placed, "late")
+    # The follow-up is due; the later one, 180 days after leaving, is not yet.
+    assert _url(cohort, placed, "follow_up") in _cell(overview, "follow_up")
+    due = outcomes.late_follow_up_date(placed.ended_on)
+    assert due == placed.ended_on + timedelta(days=180)
+    assert late_url not in _cell(overview, "late") and "<a" not in _cell(overview, "late")
+    page = client.get(late_url)
+    assert page.status_code == 200
+    data = {**hidden_inputs(page.get_data(as_text=True)), "status": "employed",
+            "employer_name": "Hotell Kusten", "recorded_on": ""}
+    response = client.post(late_url, data=data)
+    assert response.status_code == 422
+    assert 'id="recorded_on-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Outcome)) == 0
+
+    cohort2, _o, person2, gone = _left_course(staff, days_ago=181)
+    late_url = _url(cohort2, gone, "late")
+    overview = client.get(f"/staff/cohorts/{cohort2.id}/outcomes").get_data(as_text=True)
+    assert late_url in _cell(overview, "late")  # due, so it can be recorded
+    data = {**hidden_inputs(client.get(late_url).get_data(as_text=True)),
+            "status": "employed", "employer_name": "Hotell Kusten", "recorded_on": ""}
+    assert client.post(late_url, data=data).status_code == 302
+    outcome = db.session.scalar(select(Outcome))
+    assert (outcome.participant_id, outcome.checkpoint, outcome.status) == (
+        person2.id, "late", "employed")
+    overview = client.get(f"/staff/cohorts/{cohort2.id}/outcomes").get_data(as_text=True)
+    assert "Hotell Kusten" in _cell(overview, "late")
+    assert "Hotell Kusten" not in _cell(overview, "follow_up")
+    # The participant's page lists it under its own checkpoint.
+    with force_locale("sv"):
+        label = Checkpoint.LATE.label
+    body = client.get(f"/staff/participants/{person2.id}").get_data(as_text=True)
+    row = re.search(r'<section aria-labelledby="outcomes-title">.*?</section>', body,
+                    re.S).group(0)
+    assert f"<td>{label}</td>" in row and "Hotell Kusten" in row
+
+
+def test_the_later_follow_up_counts_its_own_configured_days(app, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTCOME_LATE_FOLLOW_UP_DAYS", 365)
+    staff = factories.make_user("staff")
+    cohort, _org, _person, placed = _left_course(staff, days_ago=200)
+    client = login_as(staff)
+    overview = client.get(f"/staff/cohorts/{cohort.id}/outcomes").get_data(as_text=True)
+    assert _url(cohort, placed, "late") not in _cell(overview, "late")
+    assert "365" in overview
 
 
 def test_no_outcome_before_leaving_and_only_for_this_course(login_as):
