@@ -534,7 +534,7 @@ class _History:
     # --- making it ---------------------------------------------------------------------
 
     def make_participants(self) -> None:
-        units = list(current_app.config.get("PORTAL_UNITS") or [])
+        units = participants.units()
         others = [u for u in units if u != EMPLOYMENT_UNIT] or units
         turn = 0
         self.people.sort(key=lambda p: p.intake)
@@ -549,7 +549,6 @@ class _History:
                 "case_reference": f"{PREFIX}{n:04d}", "languages": self.rng.choice(LANGUAGES),
                 "driving_licence": self.rng.choice(LICENCES), "unit": unit,
                 "intake_on": person.intake}, sectors=person.sectors, actor=self.staff)
-            person.participant.unit = unit  # as planned, whether or not create() keeps units
         self.lines.append(f"history: {len(self.people)} participants met over 14 months")
 
     def make_courses(self) -> None:
@@ -724,9 +723,8 @@ class _History:
         placements.complete_follow_up() does."""
 
 
-        config = current_app.config
-        due_days = {Checkpoint.FOLLOW_UP: int(config.get("OUTCOME_FOLLOW_UP_DAYS", 90)),
-                    Checkpoint.LATE: int(config.get("OUTCOME_LATE_FOLLOW_UP_DAYS", 180))}
+        due_days = {Checkpoint.FOLLOW_UP: outcomes.follow_up_days(),
+                    Checkpoint.LATE: outcomes.late_follow_up_days()}
         rows = []
         for person in self.people:
             for i, measure in enumerate(person.measures):
