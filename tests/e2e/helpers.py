@@ -227,3 +227,14 @@ class UI:
                 got = [(str(m["To"]), str(m["Subject"])) for m in self.smtp.messages]
                 raise AssertionError(f"no mail to {address} with {link_part!r}; got {got}")
             time.sleep(0.05)
+
+def assert_unique_ids(page: Page) -> None:
+    """No two elements share an id (hidden inputs aside): axe-core 4.7+ no longer checks."""
+    dups = page.evaluate("""() => {
+        const seen = {};
+        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
+            seen[el.id] = (seen[el.id] || 0) + 1;
+        }
+        return Object.keys(seen).filter(id => seen[id] > 1);
+    }""")
+    assert not dups, f"duplicate ids on {page.url}: {dups}"

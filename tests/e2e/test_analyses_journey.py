@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import check_a11y, sv, unique_email, unique_org_number
+from tests.e2e.helpers import assert_unique_ids, check_a11y, sv, unique_email, unique_org_number
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -45,18 +45,6 @@ def _mark_document(page: Page) -> None:
 
 def _same_document(page: Page) -> bool:
     return page.evaluate("window.__e2eSameDocument === true")
-
-
-def _assert_unique_ids(page: Page) -> None:
-    """No two elements share an id (hidden inputs aside): axe-core 4.7+ no longer checks."""
-    dups = page.evaluate("""() => {
-        const seen = {};
-        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
-            seen[el.id] = (seen[el.id] || 0) + 1;
-        }
-        return Object.keys(seen).filter(id => seen[id] > 1);
-    }""")
-    assert not dups, f"duplicate ids on {page.url}: {dups}"
 
 
 @dataclass
@@ -145,7 +133,7 @@ def test_staff_write_a_needs_analysis_and_read_the_demand_overview(ui, page, liv
     expect(page.locator("#actions input[value='tailored_course']")).to_be_checked()
     expect(page.locator("#line-2-occupation_code")).to_have_value("")
     expect(page.locator("#line-3-occupation_code")).to_have_count(0)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # Make final with no meeting date, nobody named, no follow-up: the draft is
     # saved, the error summary takes focus and links to each field.
@@ -162,7 +150,7 @@ def test_staff_write_a_needs_analysis_and_read_the_demand_overview(ui, page, liv
     summary.locator("a[href='#meeting_date']").click()
     expect(page.locator("#meeting_date")).to_be_focused()
     expect(page.locator("#line-0-occupation_code")).to_have_value("9111")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # Fill it in, and one more line than the page offers: "Add a line" keeps what
     # was typed, saves nothing, and puts focus in the new line.
@@ -195,7 +183,7 @@ def test_staff_write_a_needs_analysis_and_read_the_demand_overview(ui, page, liv
     expect(page.locator("#line-1-timeframe")).to_have_value("within_3_months")
     expect(page.locator("#line-1-requirements")).to_have_value("Höjdvana")
     expect(page.locator("#line-2-occupation_code")).to_have_value("5222")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # The added line, then make final.
     _line(page, 3, code="8332", headcount="1", timeframe="now")
@@ -214,7 +202,7 @@ def test_staff_write_a_needs_analysis_and_read_the_demand_overview(ui, page, liv
     expect(page.locator(
         f"main a[href='/staff/analyses/{analysis_id}/versions/1']")).to_have_count(1)
     expect(page.locator("section[aria-labelledby='history-title'] li").first).to_be_visible()
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # The demand overview: choosing a sector swaps the table in place and puts the
     # filter in the URL; the live region around it stays.
@@ -342,7 +330,7 @@ def test_employer_reads_and_answers_a_final_needs_analysis(ui, page, live_server
     first_line = page.locator("main section.card table tbody tr").first
     expect(first_line.locator("td.numeric")).to_have_text("3")
     expect(page.locator("section[aria-labelledby='answers-title'] .timeline")).to_have_count(0)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # A comment with no text: the error summary takes focus and leads to the comment.
     page.check("#kind input[value='commented']")
@@ -355,7 +343,7 @@ def test_employer_reads_and_answers_a_final_needs_analysis(ui, page, live_server
     expect(page.locator("#kind input[value='commented']")).to_be_checked()
     summary.locator("a[href='#comment']").click()
     expect(page.locator("#comment")).to_be_focused()
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # With text it is sent and listed.
     page.fill("#comment", comment)

@@ -30,6 +30,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
     UI,
+    assert_unique_ids,
     check_a11y,
     in_swedish,
     sv,
@@ -86,18 +87,6 @@ def _mark_document(page: Page) -> None:
 
 def _same_document(page: Page) -> bool:
     return page.evaluate("window.__e2eSameDocument === true")
-
-
-def _assert_unique_ids(page: Page) -> None:
-    """No two elements share an id (hidden inputs aside): axe-core 4.7+ no longer checks."""
-    dups = page.evaluate("""() => {
-        const seen = {};
-        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
-            seen[el.id] = (seen[el.id] || 0) + 1;
-        }
-        return Object.keys(seen).filter(id => seen[id] > 1);
-    }""")
-    assert not dups, f"duplicate ids on {page.url}: {dups}"
 
 
 def _letters(n: int) -> str:
@@ -267,7 +256,7 @@ def test_a_personnummer_is_refused_and_the_corrected_form_registers(
     expect(page.locator("#profile_note")).to_have_value("Kan arbeta tidiga morgnar.")
     summary.locator("a[href='#case_reference']").click()
     expect(page.locator("#case_reference")).to_be_focused()
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # The case reference from the case system instead: registered.
     page.fill("#case_reference", reference)
@@ -296,7 +285,7 @@ def test_staff_register_a_participant_and_fill_a_course_with_a_waiting_list(
     expect(guide.locator("ul").first).to_be_hidden()
     guide.locator("summary").click()
     expect(guide.locator("ul").first).to_be_visible()
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.submit("main form button[type=submit]")
     registered = _registered(ui, page, f"{first} {last}", reference)
 
@@ -318,7 +307,7 @@ def test_staff_register_a_participant_and_fill_a_course_with_a_waiting_list(
     for person in others[:13]:  # already on this (open) course
         expect(matching.filter(has=page.locator(
             f"input[name=case_reference][value='{person.reference}']"))).to_have_count(0)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # The 14th by typing the case reference (in lower case).
     enrol_button = f"main form[action='{detail}/enrolments']:has(#case_reference) " \
@@ -357,7 +346,7 @@ def test_staff_register_a_participant_and_fill_a_course_with_a_waiting_list(
     expect(_row(page, registered.id).locator("td").first).to_have_text(reference)
     assert _moves(_row(page, registered.id)) == ["withdraw"]
     expect(_table(page, live_server, "enrolled").locator("tbody tr")).to_have_count(15)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # Enrolling them again is refused at the field.
     page.fill("#case_reference", registered.reference)
@@ -408,7 +397,7 @@ def test_staff_register_a_participant_and_fill_a_course_with_a_waiting_list(
     assert _moves(_row(page, registered.id)) == ["accept", "decline", "drop_out"]
     expect(_table(page, live_server, "waiting")).to_have_count(0)
     expect(seats).to_have_text(_seats_text(live_server, 15, 15, 0))  # the offer holds it
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # They accept: enrolled, since today; still 15 of 15.
     offer_id = _enrolment_id(_row(page, registered.id))
@@ -423,7 +412,7 @@ def test_staff_register_a_participant_and_fill_a_course_with_a_waiting_list(
     expect(_row(page, registered.id).locator("td").nth(1)).to_have_text(
         sv(live_server, "since %(date)s", date=sv_date(live_server, _today(live_server))))
     expect(seats).to_have_text(_seats_text(live_server, 15, 15, 0))
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
 
 # --- 3: the register filters in place; employers see no participant ----------------

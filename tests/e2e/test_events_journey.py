@@ -35,6 +35,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.helpers import (
     UI,
     ConsoleWatch,
+    assert_unique_ids,
     sv,
     sv_date,
     sv_label,
@@ -54,18 +55,6 @@ def _today(live_server) -> date:
 
     with live_server.app.app_context():
         return local_today()
-
-
-def _assert_unique_ids(page: Page) -> None:
-    """No two elements share an id (hidden inputs aside): axe-core 4.7+ no longer checks."""
-    dups = page.evaluate("""() => {
-        const seen = {};
-        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
-            seen[el.id] = (seen[el.id] || 0) + 1;
-        }
-        return Object.keys(seen).filter(id => seen[id] > 1);
-    }""")
-    assert not dups, f"duplicate ids on {page.url}: {dups}"
 
 
 def _watched_ui(new_context, live_server, smtp) -> tuple[UI, ConsoleWatch]:
@@ -225,7 +214,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     for value in boxes.evaluate_all("els => els.filter(e => e.checked).map(e => e.value)"):
         if value != str(setup.request_id):
             page.uncheck(f"#request_ids input[type=checkbox][value='{value}']")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # It ends before it starts: the error summary takes focus and leads to the end time;
     # what was typed stays.
@@ -256,7 +245,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     assert checked == [str(setup.request_id)], checked
     summary.locator("a[href='#end_time']").click()
     expect(page.locator("#end_time")).to_be_focused()
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     page.fill("#end_time", "15:30")
     ui.submit("main form button[type=submit]")
@@ -287,7 +276,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     expect(answers.locator(f"a[href='/staff/requests/{setup.request_id}']")).to_have_text(
         setup.request_ref)
     expect(answers).to_contain_text(sv_label(live_server, RequestState, "in_progress"))
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # The organisation is mailed the invitation, with a link to its page of the event.
     invitation, link = ui.mail_to(setup.employer_email, view)
@@ -347,7 +336,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     expect(invited_table.locator("tbody tr")).to_have_count(3)
     expect(invited_row(dawit)).to_have_count(0)
     assert _invited_ids(live_server, event_id) == {amal.id, bilal.id, cecilia.id}
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # The list of events: this one, with its places taken.
     ui.visit("/staff/events/")
@@ -383,7 +372,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     expect(_fact(ep, live_server, "Your answer")).to_have_text(
         sv_label(live_server, Response, "invited"))
     nothing_about_job_seekers()
-    _assert_unique_ids(ep)
+    assert_unique_ids(ep)
 
     # The calendar file: the event's own facts, no one invited.
     with ep.expect_download() as download_info:
@@ -415,7 +404,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     expect(ep.locator(f"main form#answer button[value={Response.CONFIRMED.value}]")
            ).to_have_count(0)
     nothing_about_job_seekers()
-    _assert_unique_ids(ep)
+    assert_unique_ids(ep)
 
     # Staff hear of it by mail, with a link to the event.
     answer, staff_link = ui.mail_to(staff_email, detail)
@@ -438,7 +427,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
         sv_label(live_server, EventState, "held"))
     expect(page.locator("#to")).to_have_count(0)
     expect(invite_button(dawit)).to_have_count(0)  # no more invitations
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # Who came: Amal and Bilal came, Cecilia did not.
     ui.follow(page.locator(f"main a[href='{detail}/attendance']"))
@@ -450,7 +439,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
              cecilia: Attendance.ABSENT}
     for person, mark in marks.items():
         rows.filter(has_text=person.reference).locator("select").select_option(mark.value)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.submit(sheet.locator("button[type=submit]"))
     ui.expect_path(re.escape(detail) + "/attendance$")
     expect(ui.flash()).to_have_text(sv_n(
@@ -475,7 +464,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     page.fill("#hires", "1")
     page.check(f"#hired input[type=checkbox][value='{amal.id}']")
     page.check(f"#hired input[type=checkbox][value='{bilal.id}']")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.submit("main form button[type=submit]", status=422)
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
@@ -493,7 +482,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
                ).to_be_checked()
     summary.locator("a[href='#hired']").click()
     expect(page.locator("#hired")).to_be_focused()
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     page.uncheck(f"#hired input[type=checkbox][value='{bilal.id}']")
     ui.submit("main form button[type=submit]")
     ui.expect_path(re.escape(detail) + "(#organisations-title)?$")
@@ -522,7 +511,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     events = page.locator("section[aria-labelledby='events-title'] li")
     expect(events.filter(has=page.locator(f"a[href='{detail}']"))).to_contain_text(
         came.lower())
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.console.assert_clean()
 
     # The employer sees their own results, as counts, and still no one's name.
@@ -535,7 +524,7 @@ def test_recruitment_event_from_request_to_recorded_hires(ui: UI, page, live_ser
     expect(_fact(ep, live_server, "Hires", own)).to_have_text("1")
     expect(ep.locator("main form#answer")).to_have_count(0)
     nothing_about_job_seekers()
-    _assert_unique_ids(ep)
+    assert_unique_ids(ep)
     emp.visit(f"/organisations/{setup.org_id}/events")
     expect(ep.locator(f"section[aria-labelledby='past-title'] a[href='{view}']")
            ).to_have_text(title)

@@ -31,7 +31,16 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import UI, sv, sv_date, sv_label, sv_n, unique_email, unique_org_number
+from tests.e2e.helpers import (
+    UI,
+    assert_unique_ids,
+    sv,
+    sv_date,
+    sv_label,
+    sv_n,
+    unique_email,
+    unique_org_number,
+)
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -51,18 +60,6 @@ def _follow_up_days(live_server) -> int:
 
     with live_server.app.app_context():
         return outcomes.follow_up_days()
-
-
-def _assert_unique_ids(page: Page) -> None:
-    """No two elements share an id (hidden inputs aside): axe-core 4.7+ no longer checks."""
-    dups = page.evaluate("""() => {
-        const seen = {};
-        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
-            seen[el.id] = (seen[el.id] || 0) + 1;
-        }
-        return Object.keys(seen).filter(id => seen[id] > 1);
-    }""")
-    assert not dups, f"duplicate ids on {page.url}: {dups}"
 
 
 @dataclass
@@ -211,7 +208,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     expect(state).to_have_text(sv_label(live_server, CohortState, "running"))
     expect(page.locator("#to option[value='completed']")).to_have_count(1)
     eids = {p.id: _enrolment_id(_row(page, p.id)) for p in course.people}
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # --- Attendance: the first week's hours ---------------------------------------------
     ui.follow(page.locator(f"main a[href='{detail}/attendance']"))
@@ -238,7 +235,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     expect(page.locator(f"#{wrong}")).to_have_value("1,5")
     expect(page.locator(f"#present-{eids[amal.id]}")).to_have_value("30")
     expect(page.locator(f"#absent-{eids[dawit.id]}")).to_have_value("18")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     page.fill(f"#{wrong}", "12")
     ui.submit(sheet.locator("button[type=submit]"))
     ui.expect_path(re.escape(detail) + rf"/attendance\?week={course.start.isoformat()}$")
@@ -248,7 +245,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     for person_id, (present, absent) in hours.items():
         expect(page.locator(f"#present-{eids[person_id]}")).to_have_value(present)
         expect(page.locator(f"#absent-{eids[person_id]}")).to_have_value(absent)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.follow(page.locator(f"main a[href='{detail}']"))
 
     # --- Three completed, one dropped out with a reason -----------------------------------
@@ -273,7 +270,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     expect(page.locator("#to")).to_have_count(0)
     expect(_participants(page).locator("select[id^='action-']")).to_have_count(0)
     expect(page.locator(f"main a[href='{detail}/attendance']")).to_have_count(1)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # --- 2: the outcomes overview: everyone who left, nothing recorded yet ---------------
     overview = f"{detail}/outcomes"
@@ -297,7 +294,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     expect(_outcome_row(page, dawit.id).locator("td").nth(0)).to_have_text(
         f"{sv_date(live_server, today)} – "
         f"{sv_label(live_server, EnrolmentStatus, 'dropped_out')}")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     def record(person: Person) -> None:
         link = _outcome_row(page, person.id).locator(
@@ -306,7 +303,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
         ui.follow(link)
         ui.expect_path(re.escape(f"{overview}/{eids[person.id]}/end") + "$")
         expect(page.locator("main h1")).to_contain_text(person.name)
-        _assert_unique_ids(page)
+        assert_unique_ids(page)
 
     def save_outcome(person: Person, status: int = 200) -> None:
         ui.submit("main form button[type=submit]", status=status)
@@ -354,7 +351,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     expect(page.locator("#organisation_id")).to_have_value("")
     summary.locator("a[href='#organisation_id']").click()
     expect(page.locator("#organisation_id")).to_be_focused()
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     # The employer is not in the list: its name, written in.
     other_employer = f"Lokalvårdarna i Osby {token}"
     page.fill("#employer_name", other_employer)
@@ -400,7 +397,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
                                          f"{hours_text})")
     expect(cells.nth(2)).to_contain_text(note)
     expect(cells.nth(3)).to_have_text(sv_date(live_server, today))
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.log_out()
 
     # --- 3: the committed employer: the course and its part, no one on it ---------------
@@ -431,7 +428,7 @@ def test_staff_run_a_course_and_record_outcomes_the_employer_sees_none(
     expect(part.nth(2).locator("dd")).to_have_text("2")  # hires
     expect(page.locator("#participants-title")).to_have_count(0)
     nothing_about_participants()
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     # The staff pages stay closed.
     ui.visit(overview, status=403)
     ui.visit(f"{overview}/{eids[amal.id]}/end", status=403)

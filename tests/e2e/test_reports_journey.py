@@ -40,6 +40,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.helpers import (
     UI,
     ConsoleWatch,
+    assert_unique_ids,
     check_a11y,
     in_swedish,
     sv,
@@ -75,18 +76,6 @@ def _period_label(live_server, start: date, end: date) -> str:
 def _month_end(day: date) -> date:
     nxt = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return nxt - timedelta(days=1)
-
-
-def _assert_unique_ids(page: Page) -> None:
-    """No two elements share an id (hidden inputs aside): axe-core 4.7+ no longer checks."""
-    dups = page.evaluate("""() => {
-        const seen = {};
-        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
-            seen[el.id] = (seen[el.id] || 0) + 1;
-        }
-        return Object.keys(seen).filter(id => seen[id] > 1);
-    }""")
-    assert not dups, f"duplicate ids on {page.url}: {dups}"
 
 
 def _param(name: str, value: str) -> str:
@@ -304,7 +293,7 @@ def test_staff_manager_reads_filters_exports_and_checks_the_results(
     expect(page.locator("main h1")).to_have_text(sv(live_server, "Results"))
     expect(scope).to_have_text(twelve)
     expect(page.locator(f"#unit option[value='{data.unit}']")).to_have_count(1)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # --- 2: the unit, with JavaScript: the report is swapped, the URL pushed -------------
     page.focus("#unit")
@@ -328,7 +317,7 @@ def test_staff_manager_reads_filters_exports_and_checks_the_results(
     page.keyboard.press("Tab")
     expect(page.locator("#report form button[type=submit]")).to_be_focused()
     check_a11y(page)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # --- 3: the Excel file: the period and the figures, no one's name -------------------
     xlsx = page.locator(f"#report a[href^='{DASHBOARD}results.xlsx']")
@@ -379,7 +368,7 @@ def test_staff_manager_reads_filters_exports_and_checks_the_results(
     for who in data.everyone:
         expect(body.locator(f"th a[href='/staff/participants/{who.id}']")).to_have_text(
             who.name)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.follow(page.locator("main a[href^='/staff/reports/?']"))
     _expect_query(page, unit=data.unit)
     _expect_figure(page, "ended", 11)
@@ -390,7 +379,7 @@ def test_staff_manager_reads_filters_exports_and_checks_the_results(
     _expect_figure(page, "ended", 11)
     _expect_figure(page, "employed", 5)
     expect(page.locator("main form")).to_have_count(0)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.follow(page.locator("main a[href^='/staff/reports/?']"))
 
     # --- 6: sector, then Month from the keyboard, then last month typed in ---------------
@@ -424,7 +413,7 @@ def test_staff_manager_reads_filters_exports_and_checks_the_results(
     _expect_figure(page, "started", 0)
     expect(page.locator("#month")).to_have_value(last_month)
     check_a11y(page)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # --- 7: custom dates, a first day that does not exist -------------------------------
     # Each field is sent when left; the next is typed once the report is back (a field

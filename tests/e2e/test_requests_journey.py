@@ -23,7 +23,15 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import UI, ConsoleWatch, check_a11y, sv, unique_email, unique_org_number
+from tests.e2e.helpers import (
+    UI,
+    ConsoleWatch,
+    assert_unique_ids,
+    check_a11y,
+    sv,
+    unique_email,
+    unique_org_number,
+)
 from tests.support import PASSWORD, mail_link, mail_text, path_of
 
 pytestmark = pytest.mark.e2e
@@ -134,20 +142,6 @@ def _mail_about(ui: UI, address: str, subject_part: str, link_part: str,
         time.sleep(0.05)
 
 
-def _assert_unique_ids(page: Page) -> None:
-    """No two elements share an id (hidden inputs aside): a label, a hint or an error
-    summary link would otherwise point at the wrong field. axe-core 4.7+ no longer
-    checks this."""
-    dups = page.evaluate("""() => {
-        const seen = {};
-        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
-            seen[el.id] = (seen[el.id] || 0) + 1;
-        }
-        return Object.keys(seen).filter(id => seen[id] > 1);
-    }""")
-    assert not dups, f"duplicate ids on {page.url}: {dups}"
-
-
 def _whole_mail(msg) -> str:
     return msg.as_string() + mail_text(msg)
 
@@ -228,7 +222,7 @@ def test_employer_records_a_need_and_submits_each_kind_of_request(ui, page, live
     page.fill("#languages", "svenska, arabiska")
     page.fill("#employer_contribution", "Presenterar företaget och intervjuar på plats.")
     ui.submit("main form button[name=action][value=submit]", status=422)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
@@ -325,7 +319,7 @@ def test_employer_records_a_need_and_submits_each_kind_of_request(ui, page, live
     for _id, ref in submitted.values():
         expect(page.locator("#request-list")).to_contain_text(ref)
     expect(page.locator("section[aria-labelledby='needs-title']")).to_contain_text("(5222)")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
 
 # --- 3 and 6: staff send a request back; the employer completes it ------------------
@@ -406,7 +400,7 @@ def test_staff_ask_for_more_information_and_the_employer_resubmits(
     expect(page.locator("main .thread")).to_contain_text(message)
     expect(page.locator("main .badge-needs_info").first).to_be_visible()
     expect(page.locator("main .field-comment").first).to_contain_text(comment)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # The employer answers in the thread (an empty message first: the error summary
     # takes focus); staff get a link by mail, not the text.
@@ -430,7 +424,7 @@ def test_staff_ask_for_more_information_and_the_employer_resubmits(
     expect(page.locator("#tasks-comment")).to_contain_text(comment)
     assert "tasks-comment" in (tasks.get_attribute("aria-describedby") or "").split()
     expect(page.locator("#roles-comment")).to_have_count(0)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     tasks.fill(new_tasks)
     ui.submit("main form button[name=action][value=submit]")
     ui.expect_path(re.escape(view) + "/receipt$")
@@ -578,7 +572,7 @@ def test_staff_request_page_gives_each_field_its_own_id(live_server, smtp, new_c
     staff.log_in(staff_email, PASSWORD)
     staff.visit(f"/staff/requests/{req_id}")
     watch.assert_clean()
-    _assert_unique_ids(staff.page)
+    assert_unique_ids(staff.page)
 
 
 def test_staff_inbox_filters_in_place_takes_a_request_and_shows_my_day(live_server, smtp,

@@ -43,6 +43,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.helpers import (
     UI,
     ConsoleWatch,
+    assert_unique_ids,
     check_a11y,
     sv,
     sv_date,
@@ -65,18 +66,6 @@ def _today(live_server) -> date:
 
     with live_server.app.app_context():
         return local_today()
-
-
-def _assert_unique_ids(page: Page) -> None:
-    """No two elements share an id (hidden inputs aside): axe-core 4.7+ no longer checks."""
-    dups = page.evaluate("""() => {
-        const seen = {};
-        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
-            seen[el.id] = (seen[el.id] || 0) + 1;
-        }
-        return Object.keys(seen).filter(id => seen[id] > 1);
-    }""")
-    assert not dups, f"duplicate ids on {page.url}: {dups}"
 
 
 def _watched_ui(new_context, live_server, smtp) -> tuple[UI, ConsoleWatch]:
@@ -248,7 +237,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
         sp.fill(selector, value)
     sp.check("#sectors input[value='cleaning']")
     sp.check("#workplace input[value='organisation']")
-    _assert_unique_ids(sp)
+    assert_unique_ids(sp)
     sup.submit("#sign-up-form button[type=submit]", status=422)
     _expect_error_summary_for(
         sp, "consent", sv(live_server, "Tick the box to agree to how your details are used."))
@@ -260,7 +249,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(sp.locator("#consent")).not_to_be_checked()
     sp.locator("#error-summary a[href='#consent']").click()
     expect(sp.locator("#consent")).to_be_focused()
-    _assert_unique_ids(sp)
+    assert_unique_ids(sp)
     assert _supervisor(live_server, sup_email) is None  # nothing stored yet
 
     sp.check("#consent")
@@ -300,7 +289,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
         sv_label(live_server, SupervisorStatus, "pending"))
     expect(row.locator("td[data-free]")).to_have_attribute("data-free", "1")
     check_a11y(page)  # after the swap
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.follow(row.locator(f"th a[href='/staff/supervisors/{sup_id}']"))
     profile = f"/staff/supervisors/{sup_id}"
     ui.expect_path(re.escape(profile) + "$")
@@ -308,7 +297,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(page.locator("#supervisor-status")).to_have_attribute("data-status", "pending")
     expect(page.locator("#supervisor-trained")).to_have_attribute("data-trained", "no")
     expect(page.locator("#supervisor-summary")).to_contain_text(setup.org_name)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.submit("#approve-form button[type=submit]")
     ui.expect_path(re.escape(profile) + "$")
     expect(ui.flash()).to_have_text(sv(
@@ -340,7 +329,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(sp.locator("#my-placements article")).to_have_count(0)
     expect(sp.locator("header a[href='/supervisor/']")).to_have_count(1)
     expect(sp.locator("header a[href='/organisation']")).to_have_count(0)
-    _assert_unique_ids(sp)
+    assert_unique_ids(sp)
 
     # --- 4: the supervisor signs up for the mentor training ----------------------------------
     offered = sp.locator(f"#mentor-open-sessions li[data-session='{setup.session_id}']")
@@ -356,7 +345,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(mine).to_have_attribute("data-status", "booked")
     expect(mine).to_contain_text(sv(live_server, "You have a place."))
     expect(offered).to_have_count(0)
-    _assert_unique_ids(sp)
+    assert_unique_ids(sp)
     _mail_with_subject(ui, sup_email, sv(
         live_server, "You have a place at the mentor training “%(title)s”",
         title=setup.session_title), "/supervisor/")
@@ -374,7 +363,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     booked = page.locator(f"#booked tbody tr[data-supervisor='{sup_id}']")
     expect(booked.locator("th")).to_have_text(sup_name)
     expect(page.locator("#attendance-link")).to_have_count(1)  # the day has come
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.submit("#held-form button[type=submit]")
     ui.expect_path(re.escape(session_page) + "$")
     held = sv_label(live_server, SessionState, "held")
@@ -390,7 +379,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
         "select[name=attended]")
     expect(came).to_have_value("")
     came.select_option("yes")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.submit(sheet.locator("button[type=submit]"))
     ui.expect_path(re.escape(session_page) + "/attendance$")
     expect(ui.flash()).to_have_text(sv_n(
@@ -422,7 +411,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
                 sv(live_server, "Has attended mentor training")):
         expect(reasons.filter(has_text=why).locator(".check-ok")).to_have_count(1)
     expect(match.locator(".check-invalid")).to_have_count(0)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # The participant, from those whose sector profile fits (the list shows the 30
     # registered first: in a full run other tests' cleaning participants may fill it).
@@ -455,7 +444,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     else:
         page.fill("#case_reference", setup.case_reference)
     expect(page.locator("#weekly_hours")).to_have_value("30")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.submit("main form button[type=submit]")
     ui.expect_path(r"/staff/placements/\d+$")
     placement_id = int(re.search(r"/staff/placements/(\d+)$", page.url).group(1))
@@ -467,7 +456,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(state).to_have_attribute("data-state", "proposed")
     expect(page.locator("#checks")).to_have_attribute("data-check", "none")
     assert _request_state(live_server, setup.request_id) == RequestState.IN_PROGRESS
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     ui.follow(page.locator(f"main a[href='{detail}/agree']"))
     ui.expect_path(re.escape(detail) + "/agree$")
@@ -477,7 +466,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
         "other placement at the time, and the rules are kept."))
     expect(page.locator("#agree-blocked")).to_have_count(0)
     expect(page.locator("#agree-form #confirm")).to_have_count(0)  # no warning to confirm
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.submit("#agree-form button[type=submit]")
     ui.expect_path(re.escape(detail) + "$")
     expect(ui.flash()).to_have_text(
@@ -488,7 +477,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(ui.flash()).to_have_text(sv(live_server, "The placement is active."))
     expect(state).to_have_attribute("data-state", "active")
     expect(page.locator("tr.check-in")).to_have_count(0)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # --- 7: the supervisor follows the mail, logs in, and files this week's check-in ---------
     agreed_mail, page_link = _mail_with_subject(ui, sup_email, sv(
@@ -517,7 +506,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
         expect(sp.locator("a[href^='/staff/']")).to_have_count(0)
 
     nothing_but_the_first_name()
-    _assert_unique_ids(sp)
+    assert_unique_ids(sp)
     concerns = f"Kommer i tid varje dag ({token})."
     check_in = f"/supervisor/placements/{placement_id}/check-in"
     expect(card.locator(f"form[action='{check_in}']")).to_have_count(1)
@@ -534,7 +523,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     sp.locator("#error-summary a[href='#hours']").click()
     expect(sp.locator("#hours")).to_be_focused()
     nothing_but_the_first_name()
-    _assert_unique_ids(sp)
+    assert_unique_ids(sp)
     sp.fill("#hours", "28")
     sup.submit("main form button[type=submit]")
     # (the fragment from the error summary's link survives the redirect)
@@ -545,7 +534,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(card.locator(f"#hours-{placement_id}")).to_have_value("28")
     expect(card.locator(f"#concerns-{placement_id}")).to_have_value(concerns)
     nothing_but_the_first_name()
-    _assert_unique_ids(sp)
+    assert_unique_ids(sp)
 
     # Staff see it on the placement.
     ui.visit(detail)
@@ -563,7 +552,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     ui.expect_path(re.escape(detail) + "/end$")
     expect(page.locator("#ended_on")).to_have_value(today.isoformat())
     page.check("#outcome input[value='hired_by_host']")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
     ui.submit("main form button[type=submit]")
     ui.expect_path(re.escape(detail) + "$")
     expect(ui.flash()).to_have_text(sv(
@@ -574,7 +563,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(ended).to_have_attribute("data-outcome", "hired_by_host")
     expect(ended).to_contain_text(sv(live_server, "recorded as the outcome: %(status)s",
                                      status=employed.lower()))
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     ui.follow(page.locator(f"main dl a[href='{person_link}']"))
     ui.expect_path(re.escape(person_link) + "$")
@@ -588,7 +577,7 @@ def test_supervisor_signs_up_is_trained_supervises_a_placement_that_ends_in_a_hi
     expect(cells.nth(1)).to_have_text(sv_label(live_server, Checkpoint, "end"))
     expect(cells.nth(2)).to_contain_text(f"{employed}, {setup.org_name}")
     expect(cells.nth(3)).to_have_text(sv_date(live_server, today))
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # The supervisor's page: the placement is over, among the earlier ones.
     sup.visit("/supervisor/")

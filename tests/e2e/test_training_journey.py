@@ -29,6 +29,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
     UI,
+    assert_unique_ids,
     check_a11y,
     in_swedish,
     sv,
@@ -75,18 +76,6 @@ def _mark_document(page: Page) -> None:
 
 def _same_document(page: Page) -> bool:
     return page.evaluate("window.__e2eSameDocument === true")
-
-
-def _assert_unique_ids(page: Page) -> None:
-    """No two elements share an id (hidden inputs aside): axe-core 4.7+ no longer checks."""
-    dups = page.evaluate("""() => {
-        const seen = {};
-        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
-            seen[el.id] = (seen[el.id] || 0) + 1;
-        }
-        return Object.keys(seen).filter(id => seen[id] > 1);
-    }""")
-    assert not dups, f"duplicate ids on {page.url}: {dups}"
 
 
 def _ics_text(path) -> str:
@@ -187,7 +176,7 @@ def test_staff_plan_a_course_from_the_demand_overview(ui, page, live_server):
     for value in boxes.evaluate_all("els => els.map(e => e.value)"):
         if value not in mine:
             page.uncheck(f"#request_ids input[type=checkbox][value='{value}']")
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # No provider and no start date: the error summary takes focus and leads to both;
     # what was typed stays.
@@ -214,7 +203,7 @@ def test_staff_plan_a_course_from_the_demand_overview(ui, page, live_server):
     assert set(checked) == mine, checked
     summary.locator("a[href='#start_date']").click()
     expect(page.locator("#start_date")).to_be_focused()
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # Fill them in and plan it.
     page.select_option("#provider", "adult_education")
@@ -231,7 +220,7 @@ def test_staff_plan_a_course_from_the_demand_overview(ui, page, live_server):
     expect(facts).to_contain_text(sv_date(live_server, start))
     expect(facts).to_contain_text(sv_date(live_server, end))
     expect(facts).to_contain_text(location)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # A commitment per organisation, prefilled from its request.
     commitments = page.locator("section[aria-labelledby='commitments-title']")
@@ -262,7 +251,7 @@ def test_staff_plan_a_course_from_the_demand_overview(ui, page, live_server):
     expect(summary.locator("a[href='#reason']")).to_have_count(1)
     expect(page.locator("#reason")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#to option[value='recruiting']")).to_have_count(1)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # On to recruiting: the moves offered change.
     page.select_option("#to", "recruiting")
@@ -411,7 +400,7 @@ def test_employers_see_their_part_and_say_they_are_interested(ui: UI, page, live
     rows = _your_part(page)
     expect(rows.first.locator("dd")).to_have_text(_sv_commitment(live_server, "interested"))
     expect(page.locator("section[aria-labelledby='commitment-title'] form")).to_have_count(0)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # Once staff agree the terms the request offered, the employer sees them.
     _agree_terms(live_server, cohort_id, org, staff_id)
@@ -440,7 +429,7 @@ def test_employers_see_their_part_and_say_they_are_interested(ui: UI, page, live
     expect(page.locator("main h1")).to_have_text(title)
     expect(_your_part(page)).to_have_count(0)
     expect(page.locator(f"main a[href='{other_view}.ics']")).to_have_count(1)
-    _assert_unique_ids(page)
+    assert_unique_ids(page)
 
     # It says it is interested, with what it could offer.
     offer = f"Vi kan ta emot två praktikanter ({uuid.uuid4().hex[:6]})."
