@@ -64,23 +64,15 @@ def money(amount: int) -> str:
     return format_decimal(amount, "#,##0") + " " + current_app.config["REPORT_CURRENCY"]
 
 
-def measure_type_label(value: str) -> str:
-    from portal.requests.enums import PlacementType
-
-    if value == COURSE:
-        return _("Course")
-    if value == EVENT:
-        return _("Recruitment event")
-    if value in set(PlacementType):
-        return PlacementType(value).label
-    return value
-
-
 def measure_types() -> list[tuple[str, str]]:
     from portal.requests.enums import PlacementType
 
     return [(COURSE, _("Course")), *[(t.value, t.label) for t in PlacementType],
             (EVENT, _("Recruitment event"))]
+
+
+def measure_type_label(value: str) -> str:
+    return dict(measure_types()).get(value, value)
 
 
 def sector_label(value: str | None) -> str:
