@@ -145,6 +145,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REPORT_COST_PER_HOUSEHOLD": _int("REPORT_COST_PER_HOUSEHOLD", 96996),
         "REPORT_CURRENCY": os.environ.get("REPORT_CURRENCY", "SEK"),
         "REPORT_SMALL_NUMBER_THRESHOLD": _int("REPORT_SMALL_NUMBER_THRESHOLD", 5),
+        # On PostgreSQL the dashboard reads its outcome shares on the request's connection
+        # and the other figures on a second one at the same time (about a third faster).
+        "REPORT_CONCURRENT": _bool(os.environ.get("REPORT_CONCURRENT"), True),
         # Subsidised placements at one host: at most one per this many ordinary employees
         # (at least one allowed); agreeing past it is warned about (placements/checks.py).
         "PLACEMENT_RATIO_EMPLOYEES": _int("PLACEMENT_RATIO_EMPLOYEES", 5),

@@ -60,8 +60,13 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(database_url, smtp, tmp_path_factory):
+    # Each test's data lives in a transaction on one connection that is rolled back:
+    # the dashboard's second connection would not see it (tests/reports/
+    # test_concurrent.py checks that path on committed data, and the browser tests'
+    # live server uses it).
     app = create_app(app_config(database_url, smtp.port,
-                                 tmp_path_factory.mktemp("instance")))
+                                 tmp_path_factory.mktemp("instance"),
+                                 REPORT_CONCURRENT=False))
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()

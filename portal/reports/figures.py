@@ -28,12 +28,12 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
     literal,
     null,
     or_,
     select,
+    tuple_,
     union,
     union_all,
 )
@@ -89,10 +89,16 @@ class Settings:
 # --- the measures every participant figure reads ---------------------------------------------
 
 @functools.lru_cache(maxsize=64)
-def measures(filters: Filters):
+def measures(filters: Filters, statuses: bool = False):
     """One row per measure a person began: participant, type, sector, course/event/placement
     id, the day it began, the day it ended (None while it runs), whether it was broken
     off, and for placements how it ended. A UNION ALL of three indexed selects.
+
+    With ``statuses``, each row also has its outcome's status at the end, the
+    follow-up and the later follow-up (None when none was recorded), and recruitment
+    events only count when an outcome was recorded for them: staff record one only when
+    someone was hired there, and attending one is not a measure the person "ended" with
+    a result.
 
     Building the statement costs more than running it on small data, and it holds no
     dates or session, only the filters: it is built once per set of filters."""
@@ -144,6 +150,26 @@ def measures(filters: Filters):
         .join(RecruitmentEvent, RecruitmentEvent.id == EventInvitation.event_id)
         .where(EventInvitation.attendance == Attendance.ATTENDED.value,
                RecruitmentEvent.state == EventState.HELD.value))
+    if statuses:
+        # Joined per kind of measure on its own key: PostgreSQL hashes plain columns,
+        # in parallel workers, where "cohort or event or placement matches" after the
+        # union made it loop over the rows.
+        def joined(part, on):
+            aliases = [aliased(Outcome) for _ in Checkpoint]
+            for alias, checkpoint in zip(aliases, Checkpoint, strict=True):
+                part = part.outerjoin(alias, and_(on(alias), alias.checkpoint == checkpoint.value))
+            return part.add_columns(*(a.status.label(f"{c.value}_status")
+                                      for a, c in zip(aliases, Checkpoint, strict=True)))
+
+        courses = joined(courses, lambda o: and_(o.participant_id == Enrolment.participant_id,
+                                                 o.cohort_id == Enrolment.cohort_id))
+        placements = joined(placements, lambda o: o.placement_id == Placement.id)
+        events = joined(events.where(tuple_(EventInvitation.participant_id,
+                                            EventInvitation.event_id).in_(
+            select(Outcome.participant_id, Outcome.event_id)
+            .where(Outcome.event_id.is_not(None)))),
+            lambda o: and_(o.participant_id == EventInvitation.participant_id,
+                           o.event_id == EventInvitation.event_id))
     if filters.sector:
         courses = courses.where(Cohort.sector == filters.sector)
         placements = placements.where(Placement.sector == filters.sector)
@@ -169,11 +195,17 @@ def measures(filters: Filters):
     return rows
 
 
-def _outcome_join(alias, m, checkpoint: Checkpoint):
-    return and_(alias.participant_id == m.c.participant_id,
-                alias.checkpoint == checkpoint.value,
-                or_(alias.cohort_id == m.c.cohort_id, alias.event_id == m.c.event_id,
-                    alias.placement_id == m.c.placement_id))
+def ended_between(filters: Filters, first: date, last: date):
+    """The measures that ended between ``first`` and ``last``, with their outcomes'
+    statuses (see ``measures(statuses=True)``)."""
+    m = measures(filters, statuses=True)
+    return select(m).where(m.c.ended_on >= first, m.c.ended_on <= last)
+
+
+def _latest_first(m) -> list:
+    """The order that makes a person's latest result come first."""
+    return [m.c.ended_on.desc(), m.c.measure_type, m.c.cohort_id, m.c.event_id,
+            m.c.placement_id]
 
 
 # --- participants started and ended, per measure type ----------------------------------------
@@ -197,11 +229,17 @@ def flows(period: Period, filters: Filters, today: date) -> tuple[list[TypeRow],
     columns = (func.count(func.distinct(case((began, pid)))),
                func.count(func.distinct(case((ended, pid)))),
                func.count(func.distinct(case((and_(ended, m.c.interrupted == 1), pid)))))
-    per_type = db.session.execute(
-        select(m.c.measure_type, *columns).where(or_(began, ended))
-        .group_by(m.c.measure_type).order_by(m.c.measure_type)).all()
-    total = db.session.execute(select(*columns).where(or_(began, ended))).one()
-    return ([TypeRow(t, s or 0, e or 0, i or 0) for t, s, e, i in per_type],
+    per_type = select(m.c.measure_type, *columns).where(or_(began, ended))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The types and, by ROLLUP, all of them (the NULL type) in one pass.
+        rows = db.session.execute(per_type.group_by(func.rollup(m.c.measure_type))).all()
+        total = next((r[1:] for r in rows if r[0] is None), (0, 0, 0))
+        rows = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0])
+    else:
+        rows = db.session.execute(per_type.group_by(m.c.measure_type)
+                                  .order_by(m.c.measure_type)).all()
+        total = db.session.execute(select(*columns).where(or_(began, ended))).one()
+    return ([TypeRow(t, s or 0, e or 0, i or 0) for t, s, e, i in rows],
             TypeRow("", *(v or 0 for v in total)))
 
 
@@ -233,77 +271,134 @@ class OutcomeRow:
     late: Share = field(default_factory=Share)
 
 
-def _latest_ended(period: Period, filters: Filters, today: date, partition: list):
-    m = measures(filters)
-    last = min(period.end, today)
-    rank = func.row_number().over(
-        partition_by=[m.c.participant_id, *[p(m) for p in partition]],
-        order_by=[m.c.ended_on.desc(), m.c.measure_type, m.c.cohort_id, m.c.event_id,
-                  m.c.placement_id]).label("rank")
-    # Staff record an outcome for a recruitment event only when someone was hired there;
-    # attending one is not a measure the person "ended" with a result, so an event counts
-    # here only when an outcome was recorded for it.
-    event_with_outcome = exists().where(Outcome.participant_id == m.c.participant_id,
-                                        Outcome.event_id == m.c.event_id)
-    ranked = (select(m, rank)
-              .where(m.c.ended_on >= period.start, m.c.ended_on <= last,
-                     or_(m.c.event_id.is_(None), event_with_outcome))
-              .subquery("ranked"))
+def _latest_ended(period: Period, filters: Filters, today: date):
+    """Each person's latest result among the measures they ended in the period, with
+    its outcome statuses: the rows behind the outcome shares."""
+    ended = ended_between(filters, period.start, min(period.end, today)).subquery("ended")
+    rank = func.row_number().over(partition_by=ended.c.participant_id,
+                                  order_by=_latest_first(ended)).label("rank")
+    ranked = select(ended, rank).subquery("ranked")
     return select(ranked).where(ranked.c.rank == 1).subquery("latest")
 
 
-def outcomes(period: Period, filters: Filters, settings: Settings,
-             group=None) -> list[OutcomeRow]:
-    """Outcome shares of the people who ended a measure in the period, in all (group None)
-    or per "sector", "cohort" or "month" (of the end)."""
-    partition = {None: [], "sector": [lambda m: m.c.sector],
-                 "cohort": [lambda m: m.c.cohort_id],
-                 "month": [lambda m: year_month(m.c.ended_on)]}[group]
-    latest = _latest_ended(period, filters, settings.today, partition)
-    end, fu, late = aliased(Outcome), aliased(Outcome), aliased(Outcome)
-    fu_due = latest.c.ended_on <= settings.today - timedelta(days=settings.follow_up_days)
-    late_due = latest.c.ended_on <= settings.today - timedelta(
-        days=settings.late_follow_up_days)
+OUTCOME_GROUPS = (None, "month", "sector", "cohort")
+
+
+def outcomes(period: Period, trend: Period, filters: Filters,
+             settings: Settings) -> dict[str | None, list[OutcomeRow]]:
+    """Outcome shares of the people who ended a measure: in all and per sector and
+    course for the period, per month (of the end) for the trend's months. One statement:
+    the measures are read, joined to their outcomes and ranked once, then counted four
+    ways (keyed None, "month", "sector" and "cohort" in the answer)."""
+    today = settings.today
+    last, trend_last = min(period.end, today), min(trend.end, today)
+    m = measures(filters, statuses=True)
+    e = (select(m.c.participant_id, m.c.measure_type, m.c.sector, m.c.cohort_id,
+                m.c.event_id, m.c.placement_id, m.c.ended_on, m.c.interrupted,
+                m.c.end_status, m.c.follow_up_status, m.c.late_status,
+                case((m.c.ended_on.between(period.start, last), 1), else_=0).label("in_period"),
+                case((m.c.ended_on.between(trend.start, trend_last), 1),
+                     else_=0).label("in_trend"),
+                year_month(m.c.ended_on).label("month"))
+         .where(m.c.ended_on >= min(period.start, trend.start),
+                m.c.ended_on <= max(last, trend_last))
+         .subquery("ended"))
+    # A person's rows newest first. The period and the trend's months are runs of days,
+    # so in that order a person's rows in the period, and in each month, follow one
+    # another: the first of a run is the latest, found by looking at the row before.
+    # Only the sectors need an order of their own.
+    newest_first = {"partition_by": e.c.participant_id, "order_by": _latest_first(e)}
+    first_in_period = and_(e.c.in_period == 1,
+                           func.coalesce(func.lag(e.c.in_period).over(**newest_first), 0) == 0)
+    first_in_month = and_(e.c.in_trend == 1, or_(
+        func.coalesce(func.lag(e.c.in_trend).over(**newest_first), 0) == 0,
+        func.coalesce(func.lag(e.c.month).over(**newest_first), "") != e.c.month))
+    first_in_sector = and_(e.c.in_period == 1, func.row_number().over(
+        partition_by=[e.c.participant_id, e.c.in_period, e.c.sector],
+        order_by=_latest_first(e)) == 1)
+    flag = {"else_": 0}
+    ranked = select(e, case((first_in_period, 1), **flag).label("latest_all"),
+                    case((first_in_month, 1), **flag).label("latest_month"),
+                    case((first_in_sector, 1), **flag).label("latest_sector")
+                    ).subquery("ranked")
+    # The rows counted somewhere. A person has one place on a course: by course, there
+    # is nothing to rank.
+    counted = select(ranked).where(or_(ranked.c.latest_all == 1, ranked.c.latest_month == 1,
+                                       ranked.c.latest_sector == 1,
+                                       and_(ranked.c.in_period == 1,
+                                            ranked.c.cohort_id.is_not(None)))
+                                   ).subquery("counted")
+    grouping_sets = db.session.get_bind().dialect.name == "postgresql"
+    r = (counted if grouping_sets else select(counted).cte("results")).c
+    fu_due = r.ended_on <= today - timedelta(days=settings.follow_up_days)
+    late_due = r.ended_on <= today - timedelta(days=settings.late_follow_up_days)
 
     def count_if(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    def known(alias):
-        return and_(alias.id.is_not(None), alias.status != OutcomeStatus.UNKNOWN.value)
+    def unknown(status):
+        return or_(status.is_(None), status == OutcomeStatus.UNKNOWN.value)
 
-    key = {None: literal(None), "sector": latest.c.sector, "cohort": latest.c.cohort_id,
-           "month": year_month(latest.c.ended_on)}[group]
-    query = (
-        select(key.label("key"), func.count(),
-               count_if(latest.c.interrupted == 1),
-               count_if(end.status == OutcomeStatus.EMPLOYED.value),
-               count_if(end.status == OutcomeStatus.SUBSIDISED.value),
-               count_if(end.status == OutcomeStatus.STUDIES.value),
-               count_if(end.status.in_(SUCCESS)), count_if(~known(end)),
-               count_if(fu_due), count_if(and_(fu_due, fu.status.in_(SUCCESS))),
-               count_if(and_(fu_due, ~known(fu))),
-               count_if(late_due), count_if(and_(late_due, late.status.in_(SUCCESS))),
-               count_if(and_(late_due, ~known(late))))
-        .select_from(latest)
-        .outerjoin(end, _outcome_join(end, latest, Checkpoint.END))
-        .outerjoin(fu, _outcome_join(fu, latest, Checkpoint.FOLLOW_UP))
-        .outerjoin(late, _outcome_join(late, latest, Checkpoint.LATE)))
-    if group is not None:
-        # NULL (no sector, not a course) last on both databases.
-        query = query.group_by(key).order_by(key.is_(None), key)
-    rows = []
-    for r in db.session.execute(query).all():
-        if group is not None and r[1] == 0:
+    counts = (func.count(), count_if(r.interrupted == 1),
+              count_if(r.end_status == OutcomeStatus.EMPLOYED.value),
+              count_if(r.end_status == OutcomeStatus.SUBSIDISED.value),
+              count_if(r.end_status == OutcomeStatus.STUDIES.value),
+              count_if(r.end_status.in_(SUCCESS)), count_if(unknown(r.end_status)),
+              count_if(fu_due), count_if(and_(fu_due, r.follow_up_status.in_(SUCCESS))),
+              count_if(and_(fu_due, unknown(r.follow_up_status))),
+              count_if(late_due), count_if(and_(late_due, r.late_status.in_(SUCCESS))),
+              count_if(and_(late_due, unknown(r.late_status))))
+    if grouping_sets:
+        # One pass over the rows, counted four ways; a grouping set's flag column says
+        # which rows count in it (the rows where it is 0 make groups that are dropped).
+        statement = select(r.latest_all, r.latest_month, r.month, r.latest_sector, r.sector,
+                           r.in_period, r.cohort_id, *counts).group_by(func.grouping_sets(
+                               tuple_(r.latest_all), tuple_(r.latest_month, r.month),
+                               tuple_(r.latest_sector, r.sector),
+                               tuple_(r.in_period, r.cohort_id)))
+        answer = []
+        for all_, month_, month, sector_, sector, in_period, cohort_id, *c in (
+                db.session.execute(statement).all()):
+            if all_ is not None:
+                answer.append(("all", None, None, *c) if all_ == 1 else None)
+            elif month_ is not None:
+                answer.append(("month", month, None, *c) if month_ == 1 else None)
+            elif sector_ is not None:
+                answer.append(("sector", sector, None, *c) if sector_ == 1 else None)
+            elif in_period == 1 and cohort_id is not None:
+                answer.append(("cohort", None, cohort_id, *c))
+        answer = [a for a in answer if a is not None]
+    else:
+        # SQLite has no GROUPING SETS: the rows once, counted four times.
+        no_text, no_int = cast(null(), String), cast(null(), Integer)
+
+        def group(name, text_key, int_key, *where, by=None):
+            q = select(cast(literal(name), String), text_key, int_key, *counts).where(*where)
+            return q if by is None else q.group_by(by)
+
+        answer = db.session.execute(union_all(
+            group("all", no_text, no_int, r.latest_all == 1),
+            group("month", r.month, no_int, r.latest_month == 1, by=r.month),
+            group("sector", r.sector, no_int, r.latest_sector == 1, by=r.sector),
+            # People who ended no course are not a row of their own.
+            group("cohort", no_text, r.cohort_id, r.in_period == 1, r.cohort_id.is_not(None),
+                  by=r.cohort_id))).all()
+    found: dict[str | None, list[OutcomeRow]] = {g: [] for g in OUTCOME_GROUPS}
+    for name, text_key, int_key, *c in answer:
+        c = [int(v) for v in c]
+        if name != "all" and c[0] == 0:
             continue
-        rows.append(OutcomeRow(
-            key=r[0], ended=int(r[1]), interrupted=int(r[2]), employed=int(r[3]),
-            subsidised=int(r[4]), studies=int(r[5]),
-            at_end=Share(int(r[1]), int(r[6]), int(r[7])),
-            follow_up=Share(int(r[8]), int(r[9]), int(r[10])),
-            late=Share(int(r[11]), int(r[12]), int(r[13]))))
-    if group is None and not rows:
-        rows.append(OutcomeRow(key=None))
-    return rows
+        found[None if name == "all" else name].append(OutcomeRow(
+            key=int_key if name == "cohort" else text_key, ended=c[0], interrupted=c[1],
+            employed=c[2], subsidised=c[3], studies=c[4],
+            at_end=Share(c[0], c[5], c[6]), follow_up=Share(c[7], c[8], c[9]),
+            late=Share(c[10], c[11], c[12])))
+    for rows in found.values():
+        # No sector, not a course: last.
+        rows.sort(key=lambda row: (row.key is None, row.key if row.key is not None else 0))
+    if not found[None]:
+        found[None].append(OutcomeRow(key=None))
+    return found
 
 
 # --- internships turned into employment ------------------------------------------------------
@@ -395,14 +490,38 @@ def requests(period: Period, settings: Settings) -> tuple[list[RequestRow], Requ
                          R.submitted_at <= now - timedelta(days=rule_days)))
     rule_met = and_(placement, R.committed_at.is_not(None), commitment <= rule_days)
 
+    flags = (case((rule_base, 1), else_=0).label("rule_base"),
+             case((rule_met, 1), else_=0).label("rule_met"))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One pass: the kinds and, by ROLLUP, all requests (the percentiles in all are
+        # over all requests, not a mean of the kinds'). percentile_disc is the nearest
+        # rank and leaves out requests not yet answered.
+        t = select(R.kind.label("kind"), response.label("response"),
+                   commitment.label("commitment"), *flags).where(in_period).subquery("timed")
+
+        def pick(value, p):
+            return func.percentile_disc(p).within_group(value)
+
+        found = {}
+        for r in db.session.execute(
+                select(t.c.kind, func.count(), func.count(t.c.response),
+                       pick(t.c.response, 0.5), pick(t.c.response, 0.9),
+                       func.count(t.c.commitment), pick(t.c.commitment, 0.5),
+                       pick(t.c.commitment, 0.9), func.coalesce(func.sum(t.c.rule_base), 0),
+                       func.coalesce(func.sum(t.c.rule_met), 0))
+                .group_by(func.rollup(t.c.kind))).all():
+            found[r[0]] = RequestRow(r[0] or "", *_clean(r[1:]))
+        return ([found.get(k.value, RequestRow(k.value)) for k in RequestKind],
+                found.get(None, RequestRow("")))
+
+    # SQLite has no percentile_disc: the nearest rank by cume_dist.
     timed = select(
         R.kind.label("kind"), response.label("response"), commitment.label("commitment"),
         func.cume_dist().over(partition_by=[R.kind, R.first_response_at.is_(None)],
                               order_by=response).label("response_rank"),
         func.cume_dist().over(partition_by=[R.kind, R.committed_at.is_(None)],
                               order_by=commitment).label("commitment_rank"),
-        case((rule_base, 1), else_=0).label("rule_base"),
-        case((rule_met, 1), else_=0).label("rule_met"),
+        *flags,
     ).where(in_period).subquery("timed")
 
     def nearest_rank(value, rank, p):
@@ -548,14 +667,33 @@ def trend_period(period: Period) -> Period:
 
 def dashboard(period: Period, filters: Filters, settings: Settings) -> Dashboard:
     today = settings.today
-    types, people = flows(period, filters, today)
-    request_rows, request_total = requests(period, settings)
+
+    def the_rest():
+        return (flows(period, filters, today), requests(period, settings),
+                conversion(period, filters, today), engagement(period, today))
+
+    if current_app.config.get("REPORT_CONCURRENT") and (
+            db.session.get_bind().dialect.name == "postgresql"):
+        from concurrent.futures import ThreadPoolExecutor
+
+        app = current_app._get_current_object()
+
+        def on_its_own_connection():
+            with app.app_context():
+                try:
+                    return the_rest()
+                finally:
+                    db.session.remove()
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(on_its_own_connection)
+            shares = outcomes(period, trend_period(period), filters, settings)
+            (types, people), (request_rows, request_total), converted, engaged = future.result()
+    else:
+        shares = outcomes(period, trend_period(period), filters, settings)
+        (types, people), (request_rows, request_total), converted, engaged = the_rest()
     return Dashboard(
         period=period, filters=filters, settings=settings, types=types, people=people,
-        total=outcomes(period, filters, settings)[0],
-        by_month=outcomes(trend_period(period), filters, settings, "month"),
-        by_sector=outcomes(period, filters, settings, "sector"),
-        by_cohort=outcomes(period, filters, settings, "cohort"),
-        conversion=conversion(period, filters, today),
-        requests=request_rows, requests_total=request_total,
-        engagement=engagement(period, today))
+        total=shares[None][0], by_month=shares["month"], by_sector=shares["sector"],
+        by_cohort=shares["cohort"], conversion=converted,
+        requests=request_rows, requests_total=request_total, engagement=engaged)

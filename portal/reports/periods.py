@@ -118,6 +118,8 @@ class PeriodChoice:
     end: str
     period: Period
     errors: dict
+    # Custom dates chosen and a day not yet typed: nothing wrong, nothing to show yet.
+    incomplete: bool = False
 
     def args(self) -> dict:
         if self.period.kind == PeriodKind.CUSTOM:
@@ -140,17 +142,20 @@ def from_args(args, today: date) -> PeriodChoice:
                             default, errors)
     kind = PeriodKind(kind_raw)
     if kind == PeriodKind.CUSTOM:
+        # A day not typed yet is not an error: choosing "Custom dates" or leaving the
+        # first day for the last must not greet the user with errors.
         start, end = _parse_date(start_raw), _parse_date(end_raw)
-        if start is None:
+        if start_raw and start is None:
             errors["start"] = _l("Enter the first day as a date, like 2026-01-31.")
-        if end is None:
+        if end_raw and end is None:
             errors["end"] = _l("Enter the last day as a date, like 2026-01-31.")
         if start and end and end < start:
             errors["end"] = _l("The last day cannot be before the first day.")
         elif start and end and (end - start).days + 1 > MAX_DAYS:
             errors["end"] = _l("Choose at most three years.")
-        if errors:
-            return PeriodChoice(kind.value, month_raw, start_raw, end_raw, default, errors)
+        if errors or start is None or end is None:
+            return PeriodChoice(kind.value, month_raw, start_raw, end_raw, default, errors,
+                                incomplete=not errors)
         return PeriodChoice(kind.value, month_raw, start_raw, end_raw,
                             Period(kind, start, end), errors)
     anchor = today

@@ -11,8 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
-from portal.participants.enums import Checkpoint
-from portal.participants.models import Outcome, Participant
+from portal.participants.models import Participant
 from portal.reports import figures
 from portal.reports.periods import Period
 
@@ -66,20 +65,15 @@ def query(kind: str, period: Period, filters: figures.Filters, settings: figures
                 .order_by(m.c.started_on, Participant.last_name, Participant.id))
     if kind in ("ended", "converted"):
         if kind == "ended":
-            m = figures._latest_ended(period, filters, today, [])
+            m = figures._latest_ended(period, filters, today)
         else:
             from portal.requests.enums import PlacementType
 
-            base = figures.measures(filters)
-            m = (select(base).where(base.c.measure_type == PlacementType.INTERNSHIP.value,
-                                    base.c.ended_on >= period.start, base.c.ended_on <= last)
-                 .subquery("internships"))
-        end, fu, late = aliased(Outcome), aliased(Outcome), aliased(Outcome)
-        q = (_measure_columns(m)
-             .add_columns(end.status, fu.status, late.status, m.c.placement_outcome)
-             .outerjoin(end, figures._outcome_join(end, m, Checkpoint.END))
-             .outerjoin(fu, figures._outcome_join(fu, m, Checkpoint.FOLLOW_UP))
-             .outerjoin(late, figures._outcome_join(late, m, Checkpoint.LATE)))
+            ended = figures.ended_between(filters, period.start, last).subquery("ended")
+            m = select(ended).where(
+                ended.c.measure_type == PlacementType.INTERNSHIP.value).subquery("internships")
+        q = _measure_columns(m).add_columns(m.c.end_status, m.c.follow_up_status,
+                                            m.c.late_status, m.c.placement_outcome)
         return q.order_by(m.c.ended_on, Participant.last_name, Participant.id)
     start, end_moment = figures._bounds(period, today)
     if kind == "requests":

@@ -3,6 +3,7 @@ behind them, exports (aggregates only) and a printable page for a committee."""
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
+from jinja2_fragments.flask import render_blocks
 from sqlalchemy import select
 
 from portal.core import audit
@@ -27,19 +28,26 @@ bp = Blueprint("reports", __name__)
 COHORT_CHOICES = 300
 
 
+@functools.lru_cache(maxsize=4096)
+def _number(value: int | float, locale: str) -> str:
+    # A dashboard has thousands of cells with the same few numbers; Babel parses the
+    # pattern on every call, which was a tenth of the page's time.
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, None if isinstance(value, int) else "#,##0.#", locale=locale)
+
+
 @bp.app_template_filter("report_cell")
 def report_cell(value) -> str:
     """A table cell: numbers localized (days to one decimal), "<5" as it is, blank as –."""
-    from flask_babel import format_decimal
+    from flask_babel import get_locale
 
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int):
-        return format_decimal(value)
-    if isinstance(value, float):
-        return format_decimal(value, "#,##0.#")
+    if isinstance(value, int | float):
+        return _number(value, str(get_locale()))
     return str(value)
 
 
@@ -53,6 +61,11 @@ class Selection:
     @property
     def period(self) -> periods.Period:
         return self.choice.period
+
+    @property
+    def whole(self) -> bool:
+        """The period and filters are right and complete: there are figures to show."""
+        return not self.form.all_errors and not self.choice.incomplete
 
     def args(self) -> dict:
         """The query string that gives this report again (for links and exports)."""
@@ -100,21 +113,45 @@ def _selection() -> Selection:
     return Selection(form, choice, filters, figures.Settings.from_app(today))
 
 
+# Text fields get a keyboard and an example; the rest are lists.
+FIELD_ATTRS = {
+    "month": {"inputmode": "numeric", "placeholder": "2026-03", "autocomplete": "off"},
+    "start": {"inputmode": "numeric", "placeholder": "2026-01-01", "autocomplete": "off"},
+    "end": {"inputmode": "numeric", "placeholder": "2026-06-30", "autocomplete": "off"},
+}
+
+
+def _form_context(sel: Selection) -> dict:
+    form = sel.form
+    fields = [form.period, form.month, form.start, form.end, form.sector, form.type,
+              form.cohort]
+    has_units = bool(form.unit.choices[1:])
+    if has_units:
+        fields.append(form.unit)
+    return {"sel": sel, "form": form, "args": sel.args(), "has_units": has_units,
+            "report_fields": fields, "field_attrs": FIELD_ATTRS}
+
+
 def _context(sel: Selection) -> dict:
-    if sel.form.all_errors:
+    if not sel.whole:
         # Figures for a period other than the one typed would mislead: the page shows the
-        # form with its errors and no figures until the period is corrected.
-        return {"sel": sel, "form": sel.form, "d": None, "args": sel.args(),
-                "has_units": bool(sel.form.unit.choices[1:]), "filter_labels": []}
+        # form (with its errors) and no figures until the period is whole and right.
+        status = (_("Correct the period or filters above to see the figures.")
+                  if sel.form.all_errors else
+                  _("Enter the first and the last day to see the figures for custom dates."))
+        return {**_form_context(sel), "d": None, "filter_labels": [], "status": status}
     d = figures.dashboard(sel.period, sel.filters, sel.settings)
     months = charts.months(figures.trend_period(sel.period).months(), d.by_month)
-    return {"sel": sel, "form": sel.form, "d": d, "args": sel.args(),
+    labels = _filter_labels(sel)
+    status = _("Showing %(period)s.", period=sel.period.label)
+    if labels:
+        status += " " + _("Filtered by:") + " " + "; ".join(f"{k}: {v}" for k, v in labels) + "."
+    return {**_form_context(sel), "d": d,
             "headline": present.headline(d), "months": months,
             "people_chart": charts.people_chart(months),
             "share_chart": charts.share_chart(months, sel.settings.goal_end),
             "tables": {t.key: t for t in tables.all_tables(d, months)},
-            "threshold": present.threshold(), "has_units": bool(sel.form.unit.choices[1:]),
-            "filter_labels": _filter_labels(sel)}
+            "threshold": present.threshold(), "filter_labels": labels, "status": status}
 
 
 def _filter_labels(sel: Selection) -> list[tuple[str, str]]:
@@ -134,8 +171,10 @@ def dashboard():
     context = _context(sel)
     status = 422 if sel.form.all_errors else 200
     if htmx and htmx.target == "report":
+        # The report, and out of band the error summary, the status line and each
+        # field's error: the form itself is not replaced.
         response = current_app.make_response(
-            (render_block("reports/dashboard.html", "report", **context), status))
+            (render_blocks("reports/dashboard.html", ["report", "oob"], **context), status))
     else:
         response = current_app.make_response(
             (render_template("reports/dashboard.html", **context), status))
@@ -176,7 +215,7 @@ def _filename(sel: Selection, extension: str) -> str:
 @access(Access.STAFF_MANAGER)
 def results_csv():
     sel = _selection()
-    if sel.form.all_errors:
+    if not sel.whole:
         abort(400)
     body = to_csv(_export_rows(_context(sel)))
     return Response(body, mimetype="text/csv; charset=utf-8", headers={
@@ -193,7 +232,7 @@ def results_xlsx():
     from openpyxl.styles import Font
 
     sel = _selection()
-    if sel.form.all_errors:
+    if not sel.whole:
         abort(400)
     context = _context(sel)
     book = Workbook()
@@ -254,8 +293,9 @@ def _page() -> int:
 def figure_rows(kind: str):
     found = _kind(kind)
     sel = _selection()
-    if sel.form.all_errors:
-        page, headers, lines, status = None, [], [], 422
+    if not sel.whole:
+        page, headers, lines = None, [], []
+        status = 422 if sel.form.all_errors else 200
     else:
         query = rows.query(kind, sel.period, sel.filters, sel.settings)
         page = paginate_rows(query, _page(), current_app.config["PAGE_SIZE"])
@@ -272,7 +312,7 @@ def rows_csv(kind: str):
     """Row-level export: a staff manager's deliberate act, audited when it names people."""
     found = _kind(kind)
     sel = _selection()
-    if sel.form.all_errors:
+    if not sel.whole:
         abort(400)
     result = db.session.execute(rows.query(kind, sel.period, sel.filters, sel.settings)).all()
     headers, lines = _rows_table(kind, result, html=False)

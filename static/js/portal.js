@@ -5,6 +5,7 @@
  *   data-allow-resubmit). Buttons are only marked aria-disabled, never
  *   disabled, so the clicked button's name/value is still submitted.
  * - Moves focus to #error-summary after page load and after htmx swaps.
+ * - Keeps aria-invalid in step with field errors refilled out of band.
  *
  * No inline handlers, no eval: works with CSP script-src 'self'.
  */
@@ -210,6 +211,32 @@
       }
     }, 0);
   });
+
+  // --- Errors refilled out of band ------------------------------------------
+  // A form that htmx does not replace (the results filters) gets its field errors in
+  // slots refilled out of band; the field's aria-invalid and error style follow here.
+
+  function syncErrorSlots() {
+    var slots = document.querySelectorAll("[data-error-for]");
+    for (var i = 0; i < slots.length; i++) {
+      var slot = slots[i];
+      var input = document.getElementById(slot.getAttribute("data-error-for"));
+      var hasError = !!slot.querySelector(".field-error");
+      if (input) {
+        if (hasError) {
+          input.setAttribute("aria-invalid", "true");
+        } else {
+          input.removeAttribute("aria-invalid");
+        }
+      }
+      var wrapper = slot.closest(".field");
+      if (wrapper) {
+        wrapper.classList.toggle("has-error", hasError);
+      }
+    }
+  }
+
+  document.addEventListener("htmx:oobAfterSwap", syncErrorSlots);
 
   function onReady() {
     focusErrorSummary(document.getElementById("error-summary"));

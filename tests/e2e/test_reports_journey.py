@@ -13,8 +13,11 @@
   period and the figures and no one's name; the rows behind "People who ended a measure"
   name the participants; the printable page shows the same figures. Sector warehouse (5
   ended), then Month chosen from the keyboard (this month: none ended) and last month
-  typed in (5 ended) each change the figures. "Custom dates" with an impossible first
-  day: the error in the summary and at the field, what was typed kept.
+  typed in (5 ended) each change the figures. "Custom dates" asks for the days without
+  an error; the last day typed while the report for the first is on its way is kept (the
+  form is not swapped); an impossible first day: the error in the summary and at the
+  field (out of band), focus left where the user is, what was typed kept; corrected, the
+  error goes and the figures come back.
 - The same without JavaScript: the form is sent with "Show", the page reloads with the
   filters in the URL (cleaning, this month: 6 ended, 83 % at the end); a malformed
   first day is refused at the field. (axe-core cannot run with JavaScript off: those
@@ -315,7 +318,7 @@ def test_staff_manager_reads_filters_exports_and_checks_the_results(
     expect(page.locator("#unit")).to_have_value(data.unit)
     # The keyboard goes on from the swapped select to the next control.
     page.keyboard.press("Tab")
-    expect(page.locator("#report form button[type=submit]")).to_be_focused()
+    expect(page.locator("#report-form button[type=submit]")).to_be_focused()
     check_a11y(page)
     assert_unique_ids(page)
 
@@ -415,39 +418,63 @@ def test_staff_manager_reads_filters_exports_and_checks_the_results(
     check_a11y(page)
     assert_unique_ids(page)
 
-    # --- 7: custom dates, a first day that does not exist -------------------------------
-    # Each field is sent when left; the next is typed once the report is back (a field
-    # typed in while a request is under way is replaced by the swap: see the report).
+    # --- 7: custom dates: asked for, typed while a report is on its way, one impossible --
+    # Choosing "Custom dates" asks for the days: no errors, focus stays on the list.
+    page.focus("#period")
+    page.select_option("#period", "custom")
+    _swapped(page, period="custom")
+    expect(page.locator("#error-summary")).to_have_count(0)
+    expect(report).to_contain_text(sv(
+        live_server, "Enter the first and the last day to see the figures for custom dates."))
+    expect(page.locator("#report .figure")).to_have_count(0)
+    expect(page.locator("#period")).to_be_focused()
+    # The first day is sent when left; the last is typed at once, while that report is
+    # on its way: the form is not replaced, so nothing typed is lost, and the last
+    # change wins.
     ui.console.allow_status(422)
+    page.eval_on_selector("#end", "el => { el.keptAcrossSwaps = true; }")
     page.fill("#start", "2026-02-30")
     page.keyboard.press("Tab")
-    _swapped(page, start="2026-02-30")
-    page.fill("#end", "2026-06-30")
+    page.keyboard.type("2026-06-30")
+    expect(page.locator("#end")).to_have_value("2026-06-30")
     page.keyboard.press("Tab")
-    _swapped(page, start="2026-02-30", end="2026-06-30")
-    page.select_option("#period", "custom")
     _swapped(page, period="custom", start="2026-02-30", end="2026-06-30")
     error_summary = page.locator("#error-summary")
     expect(error_summary).to_be_visible()
     expect(error_summary.locator("a")).to_have_count(1)
     start_error = sv(live_server, "Enter the first day as a date, like 2026-01-31.")
     expect(error_summary.locator("a[href='#start']")).to_have_text(start_error)
-    expect(error_summary).to_be_focused()
+    # Changing a field is not a request to be moved (WCAG 3.2.2): focus goes on from
+    # the last day to the next control, and the summary (role=alert) is announced.
+    expect(page.locator("#sector")).to_be_focused()
     expect(page.locator("#start")).to_have_value("2026-02-30")
     expect(page.locator("#start")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#start-error")).to_contain_text(start_error)
     described = page.locator("#start").get_attribute("aria-describedby") or ""
-    assert "start-error" in described.split(), described
+    assert "start-error-slot" in described.split(), described
     expect(page.locator("#end")).to_have_value("2026-06-30")
     expect(page.locator("#end")).not_to_have_attribute("aria-invalid", "true")
+    # The very field typed in: the answers did not replace the form.
+    assert page.eval_on_selector("#end", "el => el.keptAcrossSwaps === true")
     # No figures for a period other than the one typed, and so no exports of them.
     expect(report).to_contain_text(
         sv(live_server, "Correct the period or filters above to see the figures."))
     expect(page.locator("#report .figure")).to_have_count(0)
     expect(page.locator("#report a[href*='results.']")).to_have_count(0)
     check_a11y(page)
+    assert_unique_ids(page)
     error_summary.locator("a[href='#start']").click()
     expect(page.locator("#start")).to_be_focused()
+    # Corrected: the error leaves the field and the summary, the figures come back.
+    page.fill("#start", "2026-02-28")
+    page.keyboard.press("Tab")
+    _swapped(page, period="custom", start="2026-02-28", end="2026-06-30")
+    expect(page.locator("#error-summary")).to_have_count(0)
+    expect(page.locator("#start")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#start-error")).to_have_count(0)
+    expect(scope).to_have_text(_period_label(live_server, date(2026, 2, 28),
+                                             date(2026, 6, 30)))
+    check_a11y(page)
 
     # --- 8: without JavaScript: "Show" sends the form, the page reloads -----------------
     plain = _no_script_ui(new_context, live_server, smtp)
@@ -459,7 +486,7 @@ def test_staff_manager_reads_filters_exports_and_checks_the_results(
     p.fill("#month", this_month)
     p.select_option("#sector", "cleaning")
     p.select_option("#unit", data.unit)
-    plain.submit("#report form button[type=submit]")
+    plain.submit("#report-form button[type=submit]")
     _expect_query(p, period="month", month=this_month, sector="cleaning", unit=data.unit)
     _expect_figure(p, "ended", 6)
     _expect_figure(p, "started", 6)
@@ -473,7 +500,7 @@ def test_staff_manager_reads_filters_exports_and_checks_the_results(
     p.select_option("#period", "custom")
     p.fill("#start", "1 mars")
     p.fill("#end", "2026-06-30")
-    plain.submit("#report form button[type=submit]", status=422)
+    plain.submit("#report-form button[type=submit]", status=422)
     summary_plain = p.locator("#error-summary")
     expect(summary_plain.locator("a")).to_have_count(1)
     expect(summary_plain.locator("a[href='#start']")).to_have_text(start_error)

@@ -4,9 +4,11 @@ exports with aggregates only, the audited row export, and a constant number of q
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
 
 from portal.core.dates import local_today
@@ -146,12 +148,57 @@ def test_hostile_filters_never_fail(manager, query):
     assert manager.get(f"/staff/reports/results.csv?{query}").status_code in (200, 400)
 
 
+HTMX = {"HX-Request": "true", "HX-Target": "report"}
+
+
 def test_htmx_gets_the_report_region_only(manager):
-    response = manager.get("/staff/reports/?period=year",
-                           headers={"HX-Request": "true", "HX-Target": "report"})
+    response = manager.get("/staff/reports/?period=year", headers=HTMX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<div id="report"')
     assert "<html" not in html and "HX-Request" in response.headers.get("Vary", "")
+    # The form is not sent again (the user may be typing in it): its errors, the summary
+    # and the status line come out of band, here all empty but the status.
+    assert "<form" not in html
+    assert re.search(r'<div id="report-summary" hx-swap-oob="innerHTML">\s*</div>', html)
+    assert re.search(r'<div id="start-error-slot" hx-swap-oob="innerHTML">\s*</div>', html)
+    assert re.search(r'<p id="report-status" hx-swap-oob="innerHTML">[^<]+</p>', html)
+
+
+def test_htmx_errors_come_out_of_band_next_to_the_field_and_in_the_summary(manager):
+    response = manager.get("/staff/reports/?period=custom&start=2026-02-30&end=2026-06-30",
+                           headers=HTMX)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<form" not in html
+    summary = html[html.index('<div id="report-summary"'):html.index('<p id="report-status"')]
+    assert 'class="error-summary"' in summary and 'href="#start"' in summary
+    slot = re.search(r'<div id="start-error-slot" hx-swap-oob="innerHTML">(.*?)</div>', html,
+                     re.S)
+    assert slot and 'id="start-error"' in slot.group(1)
+    assert re.search(r'<div id="end-error-slot" hx-swap-oob="innerHTML">\s*</div>', html)
+    assert 'class="figure"' not in html
+
+
+def test_choosing_custom_dates_asks_for_the_days_without_errors(manager):
+    """Choosing "Custom dates", or typing the first day before the last, is not a
+    mistake: a hint, no error summary, no figures for a period nobody chose."""
+    for query in ("period=custom", "period=custom&start=2026-01-01",
+                  "period=custom&end=2026-06-30"):
+        page = manager.get(f"/staff/reports/?{query}")
+        assert page.status_code == 200, query
+        html = page.get_data(as_text=True)
+        assert 'class="error-summary"' not in html and 'aria-invalid' not in html
+        assert 'class="figure"' not in html
+        with manager.application.test_request_context(), force_locale("sv"):
+            hint = gettext("Enter the first and the last day to see the figures for "
+                           "custom dates.")
+        assert hint in html, query
+        assert manager.get(f"/staff/reports/results.csv?{query}").status_code == 400
+        partial = manager.get(f"/staff/reports/?{query}", headers=HTMX)
+        assert partial.status_code == 200 and 'class="error-summary"' not in partial.text
+    # The form keeps what was typed.
+    kept = manager.get("/staff/reports/?period=custom&start=2026-01-01").text
+    assert 'value="2026-01-01"' in kept
 
 
 def test_the_printable_page_and_the_period_kinds(manager):
