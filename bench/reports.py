@@ -630,7 +630,9 @@ def run(args, target: str, tmp: str, fresh: bool) -> int:
               f"{result['median'] * 1000:>10.0f} {result['statements']:>6}  "
               f"{seconds * 1000:.0f} ms: {summary(statement)[:60]}", flush=True)
         each = each or result["each"]
-    print("\nthe statements of one dashboard (last 12 months, no filter), in order:")
+    print("\nthe statements of one dashboard (last 12 months, no filter), as they finished"
+          + (" (on two connections at once: the times overlap):"
+             if app.config["REPORT_CONCURRENT"] else ":"))
     for seconds, statement, _params in each:
         print(f"  {seconds * 1000:6.0f} ms  {summary(statement)[:110]}")
     print()
