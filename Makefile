@@ -30,6 +30,11 @@ run: install translations
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # The whole suite (SQLite; set TEST_DATABASE_URL for PostgreSQL), browser included.
+# The suite runs in one process per core (pytest-xdist), a test file at a time each;
+# every process has its own database, mail server, live server and browser.
+# `make test PYTEST_ARGS=tests/reports` runs a part in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 test: install-test translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
