@@ -9,9 +9,14 @@ from sqlalchemy.sql.functions import FunctionElement
 from portal.extensions import db
 
 
+def on_postgresql() -> bool:
+    """The session's database is PostgreSQL (else the embedded SQLite)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def days_between(later, earlier):
     """``later - earlier`` in days (fractional for timestamps), as SQL, on either database."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return func.extract("epoch", later - earlier) / 86400
     return func.julianday(later) - func.julianday(earlier)
 

@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from portal.core.sql import days_between, year_month
+from portal.core.sql import days_between, on_postgresql, year_month
 from portal.extensions import db
 from portal.participants.enums import WORK_OR_STUDIES, Checkpoint, OutcomeStatus
 from portal.participants.models import Outcome, Participant
@@ -230,7 +230,7 @@ def flows(period: Period, filters: Filters, today: date) -> tuple[list[TypeRow],
                func.count(func.distinct(case((ended, pid)))),
                func.count(func.distinct(case((and_(ended, m.c.interrupted == 1), pid)))))
     per_type = select(m.c.measure_type, *columns).where(or_(began, ended))
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         # The types and, by ROLLUP, all of them (the NULL type) in one pass.
         rows = db.session.execute(per_type.group_by(func.rollup(m.c.measure_type))).all()
         total = next((r[1:] for r in rows if r[0] is None), (0, 0, 0))
@@ -292,17 +292,19 @@ def outcomes(period: Period, trend: Period, filters: Filters,
     ways (keyed None, "month", "sector" and "cohort" in the answer)."""
     today = settings.today
     last, trend_last = min(period.end, today), min(trend.end, today)
-    m = measures(filters, statuses=True)
-    e = (select(m.c.participant_id, m.c.measure_type, m.c.sector, m.c.cohort_id,
-                m.c.event_id, m.c.placement_id, m.c.ended_on, m.c.interrupted,
-                m.c.end_status, m.c.follow_up_status, m.c.late_status,
-                case((m.c.ended_on.between(period.start, last), 1), else_=0).label("in_period"),
-                case((m.c.ended_on.between(trend.start, trend_last), 1),
-                     else_=0).label("in_trend"),
-                year_month(m.c.ended_on).label("month"))
-         .where(m.c.ended_on >= min(period.start, trend.start),
-                m.c.ended_on <= max(last, trend_last))
-         .subquery("ended"))
+    between = ended_between(filters, min(period.start, trend.start),
+                            max(last, trend_last)).subquery("between")
+
+    def flag(condition):
+        return case((condition, 1), else_=0)
+
+    b = between.c
+    # Only the columns counted: the rows are sorted twice.
+    e = select(b.participant_id, b.measure_type, b.sector, b.cohort_id, b.event_id,
+               b.placement_id, b.ended_on, b.interrupted, b.end_status, b.follow_up_status,
+               b.late_status, flag(b.ended_on.between(period.start, last)).label("in_period"),
+               flag(b.ended_on.between(trend.start, trend_last)).label("in_trend"),
+               year_month(b.ended_on).label("month")).subquery("ended")
     # A person's rows newest first. The period and the trend's months are runs of days,
     # so in that order a person's rows in the period, and in each month, follow one
     # another: the first of a run is the latest, found by looking at the row before.
@@ -316,10 +318,9 @@ def outcomes(period: Period, trend: Period, filters: Filters,
     first_in_sector = and_(e.c.in_period == 1, func.row_number().over(
         partition_by=[e.c.participant_id, e.c.in_period, e.c.sector],
         order_by=_latest_first(e)) == 1)
-    flag = {"else_": 0}
-    ranked = select(e, case((first_in_period, 1), **flag).label("latest_all"),
-                    case((first_in_month, 1), **flag).label("latest_month"),
-                    case((first_in_sector, 1), **flag).label("latest_sector")
+    ranked = select(e, flag(first_in_period).label("latest_all"),
+                    flag(first_in_month).label("latest_month"),
+                    flag(first_in_sector).label("latest_sector")
                     ).subquery("ranked")
     # The rows counted somewhere. A person has one place on a course: by course, there
     # is nothing to rank.
@@ -328,7 +329,7 @@ def outcomes(period: Period, trend: Period, filters: Filters,
                                        and_(ranked.c.in_period == 1,
                                             ranked.c.cohort_id.is_not(None)))
                                    ).subquery("counted")
-    grouping_sets = db.session.get_bind().dialect.name == "postgresql"
+    grouping_sets = on_postgresql()
     r = (counted if grouping_sets else select(counted).cte("results")).c
     fu_due = r.ended_on <= today - timedelta(days=settings.follow_up_days)
     late_due = r.ended_on <= today - timedelta(days=settings.late_follow_up_days)
@@ -492,7 +493,7 @@ def requests(period: Period, settings: Settings) -> tuple[list[RequestRow], Requ
 
     flags = (case((rule_base, 1), else_=0).label("rule_base"),
              case((rule_met, 1), else_=0).label("rule_met"))
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         # One pass: the kinds and, by ROLLUP, all requests (the percentiles in all are
         # over all requests, not a mean of the kinds'). percentile_disc is the nearest
         # rank and leaves out requests not yet answered.
@@ -672,8 +673,7 @@ def dashboard(period: Period, filters: Filters, settings: Settings) -> Dashboard
         return (flows(period, filters, today), requests(period, settings),
                 conversion(period, filters, today), engagement(period, today))
 
-    if current_app.config.get("REPORT_CONCURRENT") and (
-            db.session.get_bind().dialect.name == "postgresql"):
+    if current_app.config.get("REPORT_CONCURRENT") and on_postgresql():
         from concurrent.futures import ThreadPoolExecutor
 
         app = current_app._get_current_object()
